@@ -1,0 +1,217 @@
+"""The Activation type: one entry of the catalogue, bound to its parameter values.
+
+A subclass states its metadata as class attributes and writes its mathematics
+once, against the back-end namespace ``xp`` (NumPy or PyTorch):
+
+* elementwise entries implement ``forward(x, p, xp)`` and ``grad(x, p, xp)``
+  (dy/dx, taking the *input* x, like scikit-learn's DERIVATIVES but input-based
+  so GELU and Mish fit);
+* vector-valued entries implement ``forward`` and ``vjp_(x, g, p, xp)``.
+
+``p`` is the parameter mapping (plain floats for NumPy, tensors for learnable
+parameters in PyTorch).  The public methods here add the numerical contract of
+design.md: any shape, dtype kept, integers in float64, no RuntimeWarning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from actlab.catalogue.backend import NUMPY, Array, Backend
+from actlab.catalogue.metadata import Documentation, Param, Properties, Reference
+
+if TYPE_CHECKING:
+    import torch
+
+
+def _to_float_array(x: Any) -> tuple[np.ndarray, np.dtype, bool]:
+    """Input -> (float array to compute in, dtype to return, was it a Python scalar).
+
+    float16 is computed in float32 (NumPy has no float16 transcendental kernels
+    of its own either); integers and booleans in float64.
+    """
+    is_python_scalar = np.isscalar(x) and not isinstance(x, np.generic)
+    arr = np.asarray(x)
+    kind = arr.dtype.kind
+    if kind == "f":
+        out_dtype = arr.dtype
+        if arr.dtype == np.float16:
+            arr = arr.astype(np.float32)
+        elif arr.dtype not in (np.float32, np.float64):
+            arr = arr.astype(np.float64)  # longdouble: computed in float64
+    elif kind in "biu":
+        out_dtype = np.dtype(np.float64)
+        arr = arr.astype(np.float64)
+    else:
+        raise TypeError(
+            f"activations take real numbers (float, int or bool); got dtype {arr.dtype}"
+        )
+    return arr, out_dtype, is_python_scalar
+
+
+def _finish(y: Any, out_dtype: np.dtype, is_python_scalar: bool) -> Any:
+    y = np.asarray(y)
+    if y.dtype != out_dtype:
+        y = y.astype(out_dtype)
+    return y[()] if is_python_scalar else y
+
+
+class Activation:
+    """An activation function with bound parameters (see the module docstring)."""
+
+    name: ClassVar[str]
+    family: ClassVar[str]  # steps | piecewise_linear | rectifiers | sigmoidal | smooth | ...
+    elementwise: ClassVar[bool] = True
+    parameters: ClassVar[tuple[Param, ...]] = ()
+    doc: ClassVar[Documentation]
+    # alias -> parameter values it fixes, e.g. {"swish_1": {}} ; resolved by the registry
+    aliases: ClassVar[dict[str, dict[str, Any]]] = {}
+
+    def __init__(self, **params: Any) -> None:
+        known = {p.name: p for p in self.parameters}
+        unknown = sorted(set(params) - set(known))
+        if unknown:
+            allowed = ", ".join(known) or "none"
+            raise TypeError(
+                f"{self.name}: unknown parameter {unknown[0]!r} (parameters: {allowed})"
+            )
+        values: dict[str, Any] = {}
+        for spec in self.parameters:
+            value = params.get(spec.name, spec.default)
+            value = _coerce(self.name, spec, value)
+            if spec.check is not None and value is not None:
+                problem = spec.check(value)
+                if problem:
+                    raise ValueError(f"{self.name}: parameter {spec.name}={value!r} {problem}")
+            values[spec.name] = value
+        self._validate(values)
+        self.params: Mapping[str, Any] = MappingProxyType(values)
+
+    def _validate(self, params: dict[str, Any]) -> None:
+        """Checks that involve several parameters (override; raise ValueError)."""
+
+    # --- the mathematics, written once (override) --------------------------------
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        raise NotImplementedError  # abstract: every registered entry defines it
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        raise NotImplementedError  # abstract: every elementwise entry defines it
+
+    def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return g * self.grad(x, p, xp)
+
+    # --- public NumPy API ----------------------------------------------------
+    def __call__(self, x: Any) -> Any:
+        arr, out_dtype, scalar = _to_float_array(x)
+        with np.errstate(all="ignore"):
+            y = self.forward(arr, self.params, NUMPY)
+        return _finish(y, out_dtype, scalar)
+
+    def derivative(self, x: Any) -> Any:
+        if not self.elementwise:
+            raise TypeError(
+                f"{self.name} is vector-valued: its Jacobian is not diagonal; "
+                "use vjp(x, grad_out)"
+            )
+        arr, out_dtype, scalar = _to_float_array(x)
+        with np.errstate(all="ignore"):
+            dy = self.grad(arr, self.params, NUMPY)
+        return _finish(np.broadcast_to(dy, arr.shape), out_dtype, scalar)
+
+    def vjp(self, x: Any, grad_out: Any) -> Any:
+        arr, out_dtype, scalar = _to_float_array(x)
+        g = np.asarray(grad_out, dtype=arr.dtype)
+        with np.errstate(all="ignore"):
+            out = self.vjp_(arr, np.broadcast_to(g, arr.shape), self.params, NUMPY)
+        return _finish(out, out_dtype, scalar)
+
+    # --- PyTorch -------------------------------------------------------------
+    def to_torch(self) -> torch.nn.Module:
+        """An ``nn.Module`` computing this activation (native where PyTorch has it)."""
+        from actlab.torch.module import to_module
+
+        return to_module(self)
+
+    def torch_native(self) -> torch.nn.Module | None:
+        """The native PyTorch module that is exactly this function, or None (override)."""
+        return None
+
+    # --- description ---------------------------------------------------------
+    @property
+    def formula(self) -> str:
+        return self.doc.formula
+
+    @property
+    def properties(self) -> Properties:
+        return self.doc.properties
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        return self.doc.references
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"actlab.get({self.name!r}{', ' if args else ''}{args})"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Activation)
+            and other.name == self.name
+            and dict(other.params) == dict(self.params)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.name, tuple(sorted(self.params.items(), key=lambda kv: kv[0]))))
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the formula and a small plot of the function and its derivative."""
+        from actlab.plot.jupyter import activation_html
+
+        return activation_html(self)
+
+
+class VectorActivation(Activation):
+    """An activation over an axis (softmax, GLU, maxout): derivative only through vjp."""
+
+    elementwise: ClassVar[bool] = False
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        raise TypeError(f"{self.name} is vector-valued; use vjp")
+
+    def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        raise NotImplementedError  # abstract: every vector-valued entry defines it
+
+
+def _coerce(name: str, spec: Param, value: Any) -> Any:
+    """Parameter value -> the Python type its kind asks for, or a clear TypeError."""
+    try:
+        if spec.kind == "float":
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+                raise TypeError
+            return float(value)
+        if spec.kind == "optional_float":
+            if value is None:
+                return None
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+                raise TypeError
+            return float(value)
+        if spec.kind == "int":
+            if isinstance(value, bool) or int(value) != value:
+                raise TypeError
+            return int(value)
+        if spec.kind == "bool":
+            if not isinstance(value, (bool, np.bool_)):
+                raise TypeError
+            return bool(value)
+        if not isinstance(value, str):
+            raise TypeError
+        return value
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name}: parameter {spec.name} must be {spec.kind.replace('_', ' ')}, "
+            f"got {value!r}"
+        ) from None

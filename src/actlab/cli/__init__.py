@@ -1,0 +1,53 @@
+"""The ``actlab`` command line: thin commands over the library.
+
+Heavy imports (torch, matplotlib) happen inside the commands so that
+``actlab --help`` starts fast.  Every error a user can cause ends in one line
+on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from actlab.cli import catalogue_commands, lab_commands, report_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="actlab")
+def app() -> None:
+    """actlab — the activation-function laboratory: catalogue, lab and report."""
+
+
+catalogue_commands.register(app)
+lab_commands.register(app)
+report_command.register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; user errors become one line on stderr and exit code 2."""
+    from actlab.catalogue.registry import ActivationNotFound
+    from actlab.errors import UserError
+
+    try:
+        app.main(args=argv, prog_name="actlab", standalone_mode=False)
+    except click.ClickException as err:
+        err.show()
+        return err.exit_code
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.Abort:
+        print("actlab: aborted", file=sys.stderr)
+        return 130
+    except (ActivationNotFound, UserError, ValueError, TypeError, FileNotFoundError,
+            KeyError) as err:
+        message = str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
+        print(f"actlab: error: {message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Catalogue entry -> ``torch.nn.Module``.
+
+Native PyTorch module when one is exactly the same function (it is fastest);
+otherwise :class:`ActivationModule`, whose autograd function saves only the
+input and recomputes the analytic derivative in backward (the memory-efficient
+pattern of timm's ``activations_me.py``).  Entries with learnable parameters
+run their formula through ordinary autograd so that the parameters get
+gradients.  float16/bfloat16 inputs are computed in float32 and cast back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import torch
+from torch import nn
+
+from actlab.catalogue.backend import torch_backend
+
+if TYPE_CHECKING:
+    from actlab.catalogue.activation import Activation
+
+_LOW_PRECISION = (torch.float16, torch.bfloat16)
+
+
+class SavedInputFunction(torch.autograd.Function):
+    """y = f(x); saves x alone and computes the vector-Jacobian product from it."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor, act: Activation) -> torch.Tensor:  # type: ignore[override]
+        ctx.save_for_backward(x)
+        ctx.act = act
+        return act.forward(x, act.params, torch_backend())
+
+    @staticmethod
+    def backward(ctx: Any, grad_out: torch.Tensor) -> tuple[torch.Tensor, None]:  # type: ignore[override]
+        (x,) = ctx.saved_tensors
+        act: Activation = ctx.act
+        return act.vjp_(x, grad_out, act.params, torch_backend()), None
+
+
+class ActivationModule(nn.Module):
+    """A catalogue entry as a module; learnable parameters become ``nn.Parameter``."""
+
+    def __init__(self, act: Activation) -> None:
+        super().__init__()
+        self.act = act
+        self._learnable = [p.name for p in act.parameters if p.learnable]
+        for name in self._learnable:
+            value = torch.tensor(float(act.params[name]), dtype=torch.float32)
+            self.register_parameter(name, nn.Parameter(value))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        in_dtype = x.dtype
+        if in_dtype in _LOW_PRECISION:
+            x = x.float()
+        if self._learnable:
+            params: dict[str, Any] = dict(self.act.params)
+            for name in self._learnable:
+                params[name] = getattr(self, name).to(x.dtype)
+            y = self.act.forward(x, params, torch_backend())
+        else:
+            y = SavedInputFunction.apply(x, self.act)
+        return y.to(in_dtype) if in_dtype in _LOW_PRECISION else y
+
+    def extra_repr(self) -> str:
+        return ", ".join(f"{k}={v!r}" for k, v in self.act.params.items())
+
+    def _get_name(self) -> str:  # shows as e.g. "Mish(...)" in print(model)
+        return "".join(part.capitalize() for part in self.act.name.split("_"))
+
+
+def to_module(act: Activation) -> nn.Module:
+    """Native module where PyTorch has the exact function, else :class:`ActivationModule`."""
+    native = act.torch_native()
+    return native if native is not None else ActivationModule(act)
