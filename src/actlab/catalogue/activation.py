@@ -91,6 +91,10 @@ class Activation:
         self._validate(values)
         self.params: Mapping[str, Any] = MappingProxyType(values)
 
+    def output_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
+        """Shape of f(x) for x of ``shape`` (GLU and maxout shrink their axis; override)."""
+        return shape
+
     def _validate(self, params: dict[str, Any]) -> None:
         """Checks that involve several parameters (override; raise ValueError)."""
 
@@ -126,7 +130,8 @@ class Activation:
         arr, out_dtype, scalar = _to_float_array(x)
         g = np.asarray(grad_out, dtype=arr.dtype)
         with np.errstate(all="ignore"):
-            out = self.vjp_(arr, np.broadcast_to(g, arr.shape), self.params, NUMPY)
+            g = np.broadcast_to(g, self.output_shape(arr.shape))
+            out = self.vjp_(arr, g, self.params, NUMPY)
         return _finish(out, out_dtype, scalar)
 
     # --- PyTorch -------------------------------------------------------------
