@@ -10,6 +10,7 @@ prints the table of the last step, and writes three figures.
 from __future__ import annotations
 
 import argparse
+import itertools
 from pathlib import Path
 
 import torch
@@ -38,7 +39,7 @@ def main() -> None:
 
     sizes = [64, 100, 100, 100, 100, 10]
     layers: list[nn.Module] = []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+    for fan_in, fan_out in itertools.pairwise(sizes):
         linear = nn.Linear(fan_in, fan_out)
         bound = fan_in ** -0.5  # Glorot & Bengio's "standard" U[-1/sqrt(n), 1/sqrt(n)]
         nn.init.uniform_(linear.weight, -bound, bound)

@@ -84,7 +84,7 @@ def test_detach_stops_recording_and_errors_are_clear() -> None:
     assert len(diag.log.rows) == 1
     with pytest.raises(UserError, match="no activation layer"):
         actlab.diagnose(nn.Linear(2, 2))
-    with pytest.raises(UserError, match="torch.nn.Module"):
+    with pytest.raises(UserError, match=r"torch\.nn\.Module"):
         actlab.diagnose("not a model")  # type: ignore[arg-type]
 
 

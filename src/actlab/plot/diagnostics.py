@@ -24,7 +24,9 @@ def _series(rows: list[dict[str, Any]], layer: str, column: str) -> tuple[np.nda
     return np.array(steps), np.array(values, dtype=float)
 
 
-def plot_histograms_over_time(log: Any, title: str = "Activation histograms over training") -> Figure:
+def plot_histograms_over_time(
+    log: Any, title: str = "Activation histograms over training"
+) -> Figure:
     """One heat map per activation layer: step on x, output value on y, density as colour."""
     data = _as_dict(log)
     layers = data["layers"]
