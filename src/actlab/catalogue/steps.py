@@ -1,1 +1,274 @@
-"""(being written)"""
+"""Steps and thresholds: the perceptron's all-or-nothing activations.
+
+Their derivative is 0 wherever it exists (a step carries no gradient
+information, which is why backprop replaced them with sigmoids, seed 004);
+at each jump we return 0 as well and record the convention as a Kink.
+NaN in gives NaN out for the value and the derivative, although a bare
+``where(x > t, ...)`` would send NaN to the else branch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from actlab.catalogue.activation import Activation
+from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.metadata import (
+    Documentation,
+    Equivalent,
+    Kink,
+    Param,
+    Properties,
+    Reference,
+    finite,
+)
+from actlab.catalogue.registry import register
+
+if TYPE_CHECKING:
+    from torch import nn
+
+INF = float("inf")
+SEED_001 = Reference(
+    "seed 001: Handong lecture slides on activation functions "
+    "(파이썬으로 배우는 기계학습, 3주차: unipolar and bipolar step functions)",
+    None,
+    "김영섭 (Kim Young-sup)",
+)
+SEED_003 = Reference(
+    "seed 003: lecture notes 'Activation function' (table of activations: "
+    "unit step with 0.5 at 0, sign, linear, piece-wise linear)"
+)
+SEED_004 = Reference(
+    "seed 004: study notes on the Heaviside function and the perceptron "
+    "(step_function returns 1 if x > 0 else 0)"
+)
+ROSENBLATT = Reference(
+    "The perceptron: a probabilistic model for information storage and organization in the brain",
+    1958,
+    "Rosenblatt",
+)
+MCCULLOCH_PITTS = Reference(
+    "A logical calculus of the ideas immanent in nervous activity", 1943, "McCulloch & Pitts"
+)
+
+
+def _zero_derivative(x: Array, xp: Backend) -> Array:
+    """0 everywhere (the derivative of a step where it exists), NaN where x is NaN."""
+    return xp.where(xp.isnan(x), x, xp.zeros_like(x))
+
+
+@register
+class Heaviside(Activation):
+    name = "heaviside"
+    family = "steps"
+    aliases: ClassVar[dict[str, dict[str, Any]]] = {"step": {}, "binary_step": {}, "unit_step": {}}
+    parameters = (
+        Param("t", 0.0, "threshold: the step is at x = t", finite),
+        Param(
+            "at_threshold",
+            1.0,
+            "value returned at x = t exactly (seeds 001/002: 1; seed 003's table: 0.5; "
+            "seed 004 and numpy.heaviside(x, 0): 0)",
+            finite,
+        ),
+    )
+    doc = Documentation(
+        formula=r"\begin{cases}1 & x > t\\ h_t & x = t\\ 0 & x < t\end{cases}"
+        r"\quad(t = 0,\ h_t = 1)",
+        derivative_formula=r"0 \quad (x \ne t;\ \text{a Dirac delta at } x = t, "
+        r"\text{ returned as } 0)",
+        summary="The unipolar (binary) step of the perceptron: fires 1 once the input "
+        "reaches the threshold. No gradient anywhere, so it cannot be trained by backprop.",
+        properties=Properties(
+            range=(0.0, 1.0),
+            monotonic=True,
+            smoothness="discontinuous",
+            zero_centred=False,
+            bounded_below=True,
+            bounded_above=True,
+            saturates_left=True,
+            saturates_right=True,
+            cost=0,
+        ),
+        references=(SEED_001, SEED_003, SEED_004, MCCULLOCH_PITTS, ROSENBLATT),
+        kinks=(
+            Kink(
+                at=0.0,
+                value=1.0,
+                derivative=0.0,
+                note="jump from 0 to 1; the value at the jump is at_threshold (default 1, "
+                "as seeds 001/002; seed 003 uses 0.5, seed 004 uses 0); derivative 0 by "
+                "convention (PyTorch's torch.heaviside has no derivative at all)",
+            ),
+        ),
+        equivalents=(
+            Equivalent(
+                "torch",
+                "torch.heaviside(x - t, values=torch.tensor(1.0))",
+                "a function, not a module; autograd raises 'derivative for aten::heaviside "
+                "is not implemented'",
+            ),
+            Equivalent("seed", "seed 001 step(x): 1 if x >= 0 else 0", "identical"),
+            Equivalent("seed", "seed 002 binary_step(x, threshold=0)", "identical"),
+            Equivalent("seed", "seed 003 unit step table", "value 0.5 at x = 0"),
+            Equivalent("seed", "seed 004 step_function(x): 1 if x > 0 else 0",
+                       "value 0 at x = 0 (at_threshold=0)"),
+        ),
+        notes=(
+            "Computed with comparisons only: exact for every input, no overflow possible.",
+            "NaN is passed through explicitly (x > t is False for NaN).",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        t = p["t"]
+        above = xp.astype_like(x > t, x)  # 0/1 in the input's dtype
+        y = xp.where(x == t, p["at_threshold"], above)
+        return xp.where(xp.isnan(x), x, y)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return _zero_derivative(x, xp)
+
+
+@register
+class BipolarStep(Activation):
+    name = "bipolar_step"
+    family = "steps"
+    doc = Documentation(
+        formula=r"\begin{cases}1 & x \ge 0\\ -1 & x < 0\end{cases}",
+        derivative_formula=r"0 \quad (x \ne 0;\ \text{returned as } 0 \text{ at } 0)",
+        summary="The bipolar step of seed 001: ±1 outputs, the perceptron with targets -1/+1.",
+        properties=Properties(
+            range=(-1.0, 1.0),
+            monotonic=True,
+            smoothness="discontinuous",
+            zero_centred=False,  # symmetric outputs, but f(0) = 1
+            bounded_below=True,
+            bounded_above=True,
+            saturates_left=True,
+            saturates_right=True,
+            cost=0,
+        ),
+        references=(SEED_001, ROSENBLATT),
+        kinks=(
+            Kink(at=0.0, value=1.0, derivative=0.0,
+                 note="jump from -1 to 1; 1 at 0 as seed 001 (x >= 0); derivative 0 by "
+                 "convention"),
+        ),
+        equivalents=(
+            Equivalent("seed", "seed 001 bipolar step: 1 if z >= 0 else -1", "identical"),
+            Equivalent("torch", "torch.where(x >= 0, 1.0, -1.0)",
+                       "no module; torch.sign differs at 0 (returns 0)"),
+        ),
+        notes=("Comparisons only; NaN is passed through explicitly.",),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        y = 2.0 * xp.astype_like(x >= 0, x) - 1.0
+        return xp.where(xp.isnan(x), x, y)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return _zero_derivative(x, xp)
+
+
+@register
+class Sign(Activation):
+    name = "sign"
+    family = "steps"
+    aliases: ClassVar[dict[str, dict[str, Any]]] = {"signum": {}}
+    doc = Documentation(
+        formula=r"\operatorname{sign}(x) = \begin{cases}1 & x > 0\\ 0 & x = 0\\ "
+        r"-1 & x < 0\end{cases}",
+        derivative_formula=r"0 \quad (x \ne 0;\ \text{returned as } 0 \text{ at } 0)",
+        summary="The signum function: -1, 0 or 1; a perceptron variant (seed 003's table).",
+        properties=Properties(
+            range=(-1.0, 1.0),
+            monotonic=True,
+            smoothness="discontinuous",
+            zero_centred=True,
+            bounded_below=True,
+            bounded_above=True,
+            saturates_left=True,
+            saturates_right=True,
+            cost=0,
+        ),
+        references=(SEED_003, ROSENBLATT),
+        kinks=(
+            Kink(at=0.0, value=0.0, derivative=0.0,
+                 note="jump from -1 to 1 through 0; derivative 0 at 0, as torch.sign's "
+                 "autograd"),
+        ),
+        equivalents=(
+            Equivalent("torch", "torch.sign(x)",
+                       "a function, not a module; torch.sign(NaN) = 0, ours is NaN"),
+            Equivalent("seed", "seed 003 sign (signum) table", "identical"),
+        ),
+        notes=("Comparisons only; NaN is passed through explicitly (torch.sign would give 0).",),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        # np.sign keeps NaN but torch.sign maps it to 0: pass NaN through explicitly
+        return xp.where(xp.isnan(x), x, xp.sign(x))
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return _zero_derivative(x, xp)
+
+
+@register
+class Threshold(Activation):
+    name = "threshold"
+    family = "steps"
+    parameters = (
+        Param("t", 0.0, "threshold: inputs at or below it are replaced (torch: threshold, "
+              "no default)", finite),
+        Param("value", 0.0, "replacement for x <= t (torch: value, no default; Keras: "
+              "default_value)", finite),
+    )
+    doc = Documentation(
+        formula=r"\begin{cases}x & x > t\\ v & x \le t\end{cases}\quad(t = 0,\ v = 0)",
+        derivative_formula=r"\begin{cases}1 & x > t\\ 0 & x \le t\end{cases}",
+        summary="Pass the input through above a threshold, replace it by a constant below; "
+        "ReLU with the defaults; seed 001's temperature-converter neuron is "
+        "threshold(t=32, value=32) applied to 9/5·C + 32.",
+        properties=Properties(
+            range=(0.0, INF),  # with the defaults t = value = 0
+            monotonic=True,  # when value <= t, as with the defaults
+            smoothness="C0",  # discontinuous when value != t
+            zero_centred=False,
+            bounded_below=True,
+            bounded_above=False,
+            saturates_left=True,
+            saturates_right=False,
+            cost=0,
+        ),
+        references=(
+            Reference("torch.nn.Threshold", None, "PyTorch"),
+            Reference("keras.activations.threshold", None, "Keras 3"),
+            SEED_001,
+        ),
+        kinks=(
+            Kink(at=0.0, value=0.0, derivative=0.0,
+                 note="x = t belongs to the replaced side (value, derivative 0), as PyTorch; "
+                 "a jump of size t - value when value != t"),
+        ),
+        equivalents=(
+            Equivalent("torch", "torch.nn.Threshold(threshold=t, value=value)",
+                       "no defaults in torch"),
+            Equivalent("keras", "keras.activations.threshold(x, threshold, default_value)",
+                       "no defaults in Keras"),
+        ),
+        notes=("Comparisons only; NaN propagates because x <= t is False for NaN.",),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        # written as x <= t (not x > t) so that NaN falls on the x side, as in PyTorch
+        return xp.where(x <= p["t"], p["value"], x)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return xp.where(x <= p["t"], 0.0, xp.where(xp.isnan(x), x, xp.ones_like(x)))
+
+    def torch_native(self) -> nn.Module:
+        from torch import nn
+
+        return nn.Threshold(self.params["t"], self.params["value"])
