@@ -1,1 +1,607 @@
-"""(being written)"""
+"""Sigmoidal entries: S-shaped squashing functions, their logarithms and relatives.
+
+Every formula here is written in a form that keeps full *relative* accuracy in
+both tails (see design.md, numerical contract): exponentials only of
+non-positive arguments, derivatives from the input (σ(x)σ(-x), sech²) rather
+than from the output (σ(1-σ), 1-tanh²), and explicit limits at ±inf instead
+of inf/inf or inf·0 accidents.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from actlab.catalogue.activation import Activation
+from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.metadata import (
+    Documentation,
+    Equivalent,
+    Kink,
+    Param,
+    Properties,
+    Reference,
+    finite,
+    positive,
+)
+from actlab.catalogue.registry import register
+
+if TYPE_CHECKING:
+    from torch import nn
+
+INF = float("inf")
+NAN = float("nan")
+LN2 = math.log(2.0)
+FAMILY = "sigmoidal_smooth"
+
+RUMELHART = Reference(
+    "Learning representations by back-propagating errors",
+    1986,
+    "Rumelhart, Hinton & Williams",
+)
+LECUN_EFFICIENT_BACKPROP = Reference(
+    "Efficient BackProp", 1998, "LeCun, Bottou, Orr & Müller"
+)
+GLOROT_BENGIO = Reference(
+    "Understanding the difficulty of training deep feedforward neural networks",
+    2010,
+    "Glorot & Bengio",
+)
+DUBEY_SURVEY = Reference(
+    "Activation functions in deep learning: a comprehensive survey and benchmark",
+    2022,
+    "Dubey, Singh & Chaudhuri",
+)
+TORCH_SIGMOID_GRAD = (
+    "autograd differentiates from the output as σ(1-σ): 0 instead of e^-x for x > ~37 "
+    "(float64) / ~17 (float32)"
+)
+
+# Lambert's continued fraction tanh x = x/(1 + x²/(3 + x²/(5 + ...))) truncated at
+# 2K+1 = 19 is accurate to < 1e-18 relative for |x| <= 1 (checked against mpmath).
+_TANH_CF_DEPTH = 9
+
+
+@register
+class Sigmoid(Activation):
+    name = "sigmoid"
+    family = FAMILY
+    aliases = {"logistic": {}}
+    doc = Documentation(
+        formula=r"\sigma(x) = \frac{1}{1 + e^{-x}}",
+        derivative_formula=r"\sigma'(x) = \sigma(x)\,\sigma(-x)",
+        summary="The logistic function: squashes to (0, 1); the classic output for "
+        "probabilities, but saturating and not zero-centred as a hidden activation.",
+        properties=Properties(
+            range=(0.0, 1.0),
+            monotonic=True,
+            smoothness="Cinf",
+            zero_centred=False,
+            bounded_below=True,
+            bounded_above=True,
+            saturates_left=True,
+            saturates_right=True,
+            cost=1,
+        ),
+        references=(RUMELHART, Reference("seed 003 (activation function table)")),
+        equivalents=(
+            Equivalent("torch", "torch.nn.Sigmoid()", TORCH_SIGMOID_GRAD),
+            Equivalent("keras", "keras.activations.sigmoid", TORCH_SIGMOID_GRAD),
+            Equivalent("jax", "jax.nn.sigmoid"),
+        ),
+        notes=(
+            "One exp of -|x| (never overflows): 1/(1+e) for x >= 0, e/(1+e) for x < 0.",
+            "Derivative σ(x)σ(-x) = e/(1+e)² with e = e^-|x|: relatively accurate in both "
+            "tails, where σ(1-σ) from the output rounds to 0.",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return xp.sigmoid(x)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return xp.sigmoid_prime(x)
+
+    def torch_native(self) -> nn.Module:
+        from torch import nn
+
+        return nn.Sigmoid()
+
+
+@register
+class Tanh(Activation):
+    name = "tanh"
+    family = FAMILY
+    doc = Documentation(
+        formula=r"\tanh x = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}} = 2\sigma(2x) - 1",
+        derivative_formula=r"\operatorname{sech}^2 x = 1 - \tanh^2 x",
+        summary="The zero-centred sigmoid: range (-1, 1), slope 1 at 0; saturates at both "
+        "ends (vanishing gradients in deep stacks).",
+        properties=Properties(
+            range=(-1.0, 1.0),
+            monotonic=True,
+            smoothness="Cinf",
+            zero_centred=True,
+            bounded_below=True,
+            bounded_above=True,
+            saturates_left=True,
+            saturates_right=True,
+            cost=1,
+        ),
+        references=(LECUN_EFFICIENT_BACKPROP, Reference("seeds 000-003")),
+        equivalents=(
+            Equivalent("torch", "torch.nn.Tanh()",
+                       "autograd uses 1 - tanh²: 0 instead of 4e^-2|x| for |x| > ~19 (float64)"),
+            Equivalent("keras", "keras.activations.tanh", "gradient 1 - tanh², as torch"),
+            Equivalent("jax", "jax.numpy.tanh"),
+        ),
+        notes=(
+            "The library tanh, never (e^x - e^-x)/(e^x + e^-x) (inf/inf = NaN at |x| ≈ 710, "
+            "the seeds' defect).",
+            "Derivative sech² x = 4e/(1+e)² with e = e^-2|x|, relatively accurate in the tails "
+            "where 1 - tanh² cancels to 0.",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return xp.tanh(x)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return xp.sech2(x)
+
+    def torch_native(self) -> nn.Module:
+        from torch import nn
+
+        return nn.Tanh()
+
+
+@register
+class Softsign(Activation):
+    name = "softsign"
+    family = FAMILY
+    doc = Documentation(
+        formula=r"\frac{x}{1 + |x|}",
+        derivative_formula=r"\frac{1}{(1 + |x|)^2}",
+        summary="An algebraic tanh look-alike: no exponentials, polynomial (slower) "
+        "saturation.",
+        properties=Properties(
+            range=(-1.0, 1.0),
+            monotonic=True,
+            smoothness="C1",  # f'' = -2 sign(x)/(1+|x|)³ jumps at 0
+            zero_centred=True,
+            bounded_below=True,
+            bounded_above=True,
+            saturates_left=True,
+            saturates_right=True,
+            cost=0,
+        ),
+        references=(GLOROT_BENGIO,),
+        equivalents=(
+            Equivalent("torch", "torch.nn.Softsign()", "returns NaN at ±inf (inf/inf)"),
+            Equivalent("keras", "keras.activations.softsign"),
+            Equivalent("jax", "jax.nn.soft_sign"),
+        ),
+        notes=(
+            "±inf map to ±1 explicitly (x/(1+|x|) is inf/inf there).",
+            "Derivative as r·r with r = 1/(1+|x|), so (1+|x|)² never overflows.",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return xp.where(xp.isinf(x), xp.clip(x, -1.0, 1.0), x / (1.0 + xp.abs(x)))
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        r = 1.0 / (1.0 + xp.abs(x))
+        return r * r
+
+    def torch_native(self) -> nn.Module:
+        from torch import nn
+
+        return nn.Softsign()
+
+
+@register
+class Arctan(Activation):
+    name = "arctan"
+    family = FAMILY
+    doc = Documentation(
+        formula=r"\arctan x",
+        derivative_formula=r"\frac{1}{1 + x^2}",
+        summary="The inverse tangent: a zero-centred sigmoid with range (-π/2, π/2) whose "
+        "gradient decays only like 1/x².",
+        properties=Properties(
+            range=(-math.pi / 2, math.pi / 2),
+            monotonic=True,
+            smoothness="Cinf",
+            zero_centred=True,
+            bounded_below=True,
+            bounded_above=True,
+            saturates_left=True,
+            saturates_right=True,
+            cost=1,
+        ),
+        references=(
+            Reference("classic squashing function (no single originating paper)"),
+            DUBEY_SURVEY,
+        ),
+        equivalents=(
+            Equivalent("torch", "torch.atan", "a function, no nn module"),
+            Equivalent("keras", "keras.ops.arctan", "an op, not in keras.activations"),
+            Equivalent("jax", "jax.numpy.arctan", "not in jax.nn"),
+        ),
+        notes=(
+            "The library arctan is correctly limited to ±π/2 at ±inf.",
+            "Derivative 1/(1+x²) for |x| <= 1 and u²/(1+u²) with u = 1/x beyond, so x² "
+            "never overflows and the tail 1/x² keeps its relative accuracy.",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return xp.arctan(x)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        # for |x| > 1 as u²/(1+u²) with u = 1/x: x² would overflow (float32 past 1.8e19)
+        u = 1.0 / x
+        return xp.where(xp.abs(x) <= 1.0, 1.0 / (1.0 + x * x), u * u / (1.0 + u * u))
+
+
+@register
+class LogSigmoid(Activation):
+    name = "log_sigmoid"
+    family = FAMILY
+    doc = Documentation(
+        formula=r"\log \sigma(x) = -\operatorname{softplus}(-x)",
+        derivative_formula=r"\sigma(-x) = \frac{1}{1 + e^{x}}",
+        summary="The logarithm of the sigmoid: linear (slope 1) for x -> -inf, tends to 0 "
+        "for x -> +inf; the numerically safe way to use log-probabilities.",
+        properties=Properties(
+            range=(-INF, 0.0),
+            monotonic=True,
+            smoothness="Cinf",
+            zero_centred=False,
+            bounded_below=False,
+            bounded_above=True,
+            saturates_left=False,
+            saturates_right=True,
+            cost=2,
+        ),
+        references=(Reference("PyTorch torch.nn.LogSigmoid"),),
+        equivalents=(
+            Equivalent("torch", "torch.nn.LogSigmoid()"),
+            Equivalent("keras", "keras.activations.log_sigmoid"),
+            Equivalent("jax", "jax.nn.log_sigmoid"),
+        ),
+        notes=(
+            "min(x, 0) - log1p(e^-|x|): exact at every x; log(sigmoid(x)) would give -inf "
+            "for x < -745 (float64), where the true value is ≈ x.",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return xp.log_sigmoid(x)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return xp.sigmoid(-x)
+
+    def torch_native(self) -> nn.Module:
+        from torch import nn
+
+        return nn.LogSigmoid()
+
+
+@register
+class Softplus(Activation):
+    name = "softplus"
+    family = FAMILY
+    parameters = (
+        Param("beta", 1.0, "sharpness: (1/beta) log(1 + e^(beta x)) -> relu as beta -> inf",
+              positive),
+        Param("threshold", None,
+              "None: exact everywhere; a number t returns x where beta*x > t (torch's "
+              "nn.Softplus uses 20)", kind="optional_float"),
+    )
+    doc = Documentation(
+        formula=r"\frac{1}{\beta}\log\left(1 + e^{\beta x}\right)",
+        derivative_formula=r"\sigma(\beta x)",
+        summary="A smooth ReLU: always positive, slope σ(βx); the antiderivative of the "
+        "sigmoid.",
+        properties=Properties(
+            range=(0.0, INF),
+            monotonic=True,
+            smoothness="Cinf",
+            zero_centred=False,
+            bounded_below=True,
+            bounded_above=False,
+            saturates_left=True,
+            saturates_right=False,
+            cost=2,
+        ),
+        references=(
+            Reference(
+                "Incorporating second-order functional knowledge for better option pricing",
+                2001,
+                "Dugas, Bengio, Bélisle, Nadeau & Garcia",
+            ),
+            Reference("Deep sparse rectifier neural networks", 2011,
+                      "Glorot, Bordes & Bengio"),
+        ),
+        equivalents=(
+            Equivalent("torch", "torch.nn.Softplus(beta=1.0, threshold=20.0)",
+                       "returns x where beta*x > 20 (relative error up to e^-20 ≈ 2e-9 and "
+                       "a jump of that size); actlab.get('softplus', threshold=20) matches"),
+            Equivalent("keras", "keras.activations.softplus", "no beta"),
+            Equivalent("jax", "jax.nn.softplus", "no beta (logaddexp(x, 0))"),
+        ),
+        notes=(
+            "max(x, 0) + log1p(e^(-beta|x|))/beta: no exp of a positive number, so no "
+            "overflow (naive log(1+e^x) is inf past x ≈ 88 in float32), and no beta*x "
+            "overflow for large beta.",
+            "With threshold t (not None) the function jumps by log1p(e^-t)/beta at x = t/beta.",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        beta = p["beta"]
+        y = xp.maximum(x, 0.0) + xp.log1p(xp.exp(-beta * xp.abs(x))) / beta
+        if p["threshold"] is None:
+            return y
+        return xp.where(beta * x > p["threshold"], x, y)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        beta = p["beta"]
+        dy = xp.sigmoid(beta * x)
+        if p["threshold"] is None:
+            return dy
+        return xp.where(beta * x > p["threshold"], 1.0, dy)
+
+    def torch_native(self) -> nn.Module | None:
+        if self.params["threshold"] != 20.0:
+            return None  # torch's module always thresholds at some t; only 20 is ours
+        from torch import nn
+
+        return nn.Softplus(beta=self.params["beta"], threshold=20.0)
+
+
+@register
+class Exponential(Activation):
+    name = "exponential"
+    family = FAMILY
+    doc = Documentation(
+        formula=r"e^{x}",
+        derivative_formula=r"e^{x}",
+        summary="The exponential: positive, unbounded, its own derivative; overflows to inf "
+        "past x ≈ 709.78 (float64) / 88.72 (float32), where the true value is not "
+        "representable.",
+        properties=Properties(
+            range=(0.0, INF),
+            monotonic=True,
+            smoothness="Cinf",
+            zero_centred=False,
+            bounded_below=True,
+            bounded_above=False,
+            saturates_left=True,
+            saturates_right=False,
+            cost=1,
+        ),
+        references=(Reference("Keras keras.activations.exponential"),),
+        equivalents=(
+            Equivalent("keras", "keras.activations.exponential"),
+            Equivalent("torch", "torch.exp", "a function, no nn module"),
+            Equivalent("jax", "jax.numpy.exp", "not in jax.nn"),
+        ),
+        notes=("The library exp is correctly rounded to within an ulp; its condition "
+               "number is |x|, so no algorithm does better.",),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return xp.exp(x)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return xp.exp(x)
+
+
+@register
+class Log1mexp(Activation):
+    name = "log1mexp"
+    family = FAMILY
+    doc = Documentation(
+        formula=r"\log\left(1 - e^{-x}\right),\quad x > 0",
+        derivative_formula=r"\frac{e^{-x}}{1 - e^{-x}} = \frac{1}{e^{x} - 1}",
+        summary="log(1 - e^-x), defined for x > 0 (NaN for x < 0, -inf at 0): the "
+        "log-probability of the complement of e^-x.",
+        properties=Properties(
+            range=(-INF, 0.0),  # on the domain x > 0
+            monotonic=True,
+            smoothness="Cinf",  # on its domain
+            zero_centred=False,
+            bounded_below=False,
+            bounded_above=True,
+            saturates_left=False,  # undefined for x < 0; f' -> inf as x -> 0+
+            saturates_right=True,
+            cost=2,
+        ),
+        references=(
+            Reference("Accurately computing log(1 - exp(-|a|)), assessed by the Rmpfr package",
+                      2012, "Mächler",
+                      "https://cran.r-project.org/web/packages/Rmpfr/vignettes/log1mexp-note.pdf"),
+        ),
+        kinks=(
+            Kink(at=0.0, value=-INF, derivative=INF,
+                 note="domain boundary: -inf and +inf slope at 0, NaN for x < 0 (as JAX)"),
+        ),
+        equivalents=(
+            Equivalent("jax", "jax.nn.log1mexp"),
+            Equivalent("torch", "", "not in PyTorch"),
+        ),
+        notes=(
+            "Mächler's switch at ln 2: log(-expm1(-x)) for x <= ln 2 (where 1 - e^-x cancels), "
+            "log1p(-e^-x) above (where e^-x is small).",
+            "Derivative e^-x / (-expm1(-x)): both factors accurate, no overflow of e^x.",
+            "x < 0 -> NaN and x = 0 -> -inf (derivative +inf) chosen explicitly, no warnings.",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        xs = xp.maximum(x, 0.0)  # the domain; keeps NaN
+        y = xp.where(xs <= LN2, xp.log(-xp.expm1(-xs)), xp.log1p(-xp.exp(-xs)))
+        return xp.where(x < 0, NAN, xp.where(x == 0, -INF, y))
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        xs = xp.maximum(x, 0.0)
+        dy = xp.exp(-xs) / -xp.expm1(-xs)
+        return xp.where(x < 0, NAN, xp.where(x == 0, INF, dy))
+
+
+@register
+class TanhShrink(Activation):
+    name = "tanh_shrink"
+    family = FAMILY
+    doc = Documentation(
+        formula=r"x - \tanh x",
+        derivative_formula=r"1 - \operatorname{sech}^2 x = \tanh^2 x",
+        summary="The residual of tanh: flat (cubic, x³/3) near 0, slope -> 1 far out.",
+        properties=Properties(
+            range=(-INF, INF),
+            monotonic=True,
+            smoothness="Cinf",
+            zero_centred=True,
+            bounded_below=False,
+            bounded_above=False,
+            saturates_left=False,
+            saturates_right=False,
+            cost=1,
+        ),
+        references=(Reference("PyTorch torch.nn.Tanhshrink"),),
+        equivalents=(
+            Equivalent("torch", "torch.nn.Tanhshrink()",
+                       "x - tanh(x) as written: loses relative accuracy near 0 "
+                       "(all of it below |x| ≈ 1e-8)"),
+            Equivalent("keras", "keras.activations.tanh_shrink", "x - tanh(x), as torch"),
+        ),
+        notes=(
+            "For |x| < 1, x - tanh x = x·t/(1+t) with t = x²/(3 + x²/(5 + ...)) from Lambert's "
+            "continued fraction for tanh (depth 19, < 1e-18 relative): no cancellation. "
+            "For |x| >= 1 the subtraction loses at most a factor 4.2.",
+            "Derivative tanh² x, exactly 1 - sech² x without the cancellation.",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        xs = xp.clip(x, -1.0, 1.0)  # the continued fraction is only used (and exact) here
+        x2 = xs * xs
+        d = xp.full_like(xs, 2.0 * _TANH_CF_DEPTH + 1.0)
+        for k in range(_TANH_CF_DEPTH - 1, 0, -1):
+            d = (2.0 * k + 1.0) + x2 / d
+        t = x2 / d
+        small = xs * t / (1.0 + t)
+        return xp.where(xp.abs(x) < 1.0, small, x - xp.tanh(x))
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return xp.square(xp.tanh(x))
+
+    def torch_native(self) -> nn.Module:
+        from torch import nn
+
+        return nn.Tanhshrink()
+
+
+@register
+class ISRU(Activation):
+    name = "isru"
+    family = FAMILY
+    parameters = (Param("alpha", 1.0, "the limits at ±inf are ±1/sqrt(alpha)", positive),)
+    doc = Documentation(
+        formula=r"\frac{x}{\sqrt{1 + \alpha x^2}}",
+        derivative_formula=r"\left(\frac{1}{\sqrt{1 + \alpha x^2}}\right)^{3}",
+        summary="Inverse square root unit: a tanh-like sigmoid from one square root, "
+        "range (-1/√α, 1/√α).",
+        properties=Properties(
+            range=(-1.0, 1.0),  # ±1/sqrt(alpha) with the default alpha = 1
+            monotonic=True,
+            smoothness="Cinf",
+            zero_centred=True,
+            bounded_below=True,
+            bounded_above=True,
+            saturates_left=True,
+            saturates_right=True,
+            cost=1,
+        ),
+        references=(
+            Reference(
+                "Improving deep learning by inverse square root linear units (ISRLUs)",
+                2017,
+                "Carlile, Delamarter, Kinney, Marti & Whitney",
+            ),
+        ),
+        equivalents=(Equivalent("torch", "", "not in PyTorch, Keras or JAX"),),
+        notes=(
+            "|x| <= 1: x/√(1+αx²); |x| > 1: ±1/√(α + (1/x)²), so αx² never overflows "
+            "(x/√(1+αx²) is 0·inf = NaN or 0 past |x| ≈ 1e154) and ±inf give ±1/√α.",
+            "Derivative r³ with r = 1/√(1+αx²), or (q/|x|)³ with q = 1/√(α + 1/x²) for "
+            "|x| > 1: underflows gracefully instead of overflowing.",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        alpha = p["alpha"]
+        near = xp.clip(x, -1.0, 1.0)
+        inner = near / xp.sqrt(1.0 + alpha * near * near)
+        u = 1.0 / x
+        # clip(x, -1, 1) is exactly ±1 for |x| > 1 (a sign that keeps NaN, unlike torch.sign)
+        outer = near / xp.sqrt(alpha + u * u)
+        return xp.where(xp.abs(x) <= 1.0, inner, outer)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        alpha = p["alpha"]
+        near = xp.clip(x, -1.0, 1.0)
+        r = 1.0 / xp.sqrt(1.0 + alpha * near * near)
+        u = 1.0 / xp.abs(x)
+        s = u / xp.sqrt(alpha + u * u)
+        return xp.where(xp.abs(x) <= 1.0, r * r * r, s * s * s)
+
+
+@register
+class LiSHT(Activation):
+    name = "lisht"
+    family = FAMILY
+    doc = Documentation(
+        formula=r"x \tanh x",
+        derivative_formula=r"\tanh x + x \operatorname{sech}^2 x",
+        summary="Linearly scaled hyperbolic tangent: even, non-negative, |x| asymptotically; "
+        "no saturation on either side.",
+        properties=Properties(
+            range=(0.0, INF),
+            monotonic=False,
+            smoothness="Cinf",
+            zero_centred=False,
+            bounded_below=True,
+            bounded_above=False,
+            saturates_left=False,
+            saturates_right=False,
+            cost=1,
+        ),
+        references=(
+            Reference(
+                "LiSHT: non-parametric linearly scaled hyperbolic tangent activation "
+                "function for neural networks",
+                2019,
+                "Roy, Manna, Dubey & Chaudhuri",
+            ),
+            DUBEY_SURVEY,
+        ),
+        equivalents=(Equivalent("torch", "", "not in PyTorch, Keras or JAX "
+                                "(was tfa.activations.lisht in TensorFlow Addons)"),),
+        notes=(
+            "Forward x·tanh x is a product of accurate factors.",
+            "Derivative tanh x + x·sech² x: both terms share the sign of x (no cancellation); "
+            "±inf give ±1 explicitly instead of inf·0.",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return x * xp.tanh(x)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        dy = xp.tanh(x) + x * xp.sech2(x)
+        return xp.where(xp.isinf(x), xp.clip(x, -1.0, 1.0), dy)
