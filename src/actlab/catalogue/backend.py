@@ -174,10 +174,14 @@ class TorchBackend(Backend):
         self.square = torch.square  # type: ignore[assignment]
         self.isnan = torch.isnan  # type: ignore[assignment]
         self.isinf = torch.isinf  # type: ignore[assignment]
-        self.hypot = torch.hypot  # type: ignore[assignment]
 
     def where(self, cond: Array, a: Array | float, b: Array | float) -> Array:  # type: ignore[override]
         return self._t.where(cond, a, b)
+
+    def hypot(self, x: Array, y: Array | float) -> Array:
+        if not isinstance(y, self._t.Tensor):
+            y = self._t.full_like(x, y)
+        return self._t.hypot(x, y)
 
     def maximum(self, x: Array, y: Array | float) -> Array:  # type: ignore[override]
         if isinstance(y, self._t.Tensor):
