@@ -1,0 +1,454 @@
+"""Speed and memory of every catalogue entry (run by hand; see benchmarks/README.md).
+
+    python benchmarks/catalogue.py                      # 10^7 elements, 5 repeats
+    python benchmarks/catalogue.py --n 100000           # quick check
+    python benchmarks/catalogue.py --only gelu,mish --json out.json
+    python benchmarks/catalogue.py --no-torch           # NumPy side only
+
+NumPy side: forward and derivative (vjp for vector entries) time, min over
+repeats, as a ratio to same-run baselines on the same array: ``np.copyto``
+(memory-bound floor), ``np.exp``, and the sum of one pass of each
+transcendental the entry needs (declared below, cross-checked against
+``act.properties.cost``).  Targets: a pass needing no transcendental <= 1.5x a
+copy; a pass needing some <= 2x their sum.
+
+PyTorch side (float32): forward+backward time and the bytes of tensors saved
+for backward (``torch.autograd.graph.saved_tensors_hooks``, each storage
+counted once) for ``act.to_torch()``, the native module (when PyTorch has
+one), actlab's saved-input autograd function, and a naive composition of
+torch ops.  Target: the saved-input function saves <= half of what the naive
+composition saves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.special as sc
+
+import actlab
+
+COPY_TARGET = 1.5  # passes without transcendentals: at most this many copies
+TRANSCENDENTAL_TARGET = 2.0  # other passes: at most this many times their transcendentals
+MEMORY_TARGET = 0.5  # saved-input autograd vs the naive composition
+
+# One pass of each transcendental, on the benchmark array.
+TRANSCENDENTALS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "exp": np.exp,
+    "expm1": np.expm1,
+    "log": np.log,
+    "log1p": np.log1p,
+    "tanh": np.tanh,
+    "sqrt": np.sqrt,
+    "sin": np.sin,
+    "cos": np.cos,
+    "arctan": np.arctan,
+    "erf": sc.erf,
+    "erfc": sc.erfc,
+}
+
+# name -> (transcendentals the forward needs, those the derivative needs): the
+# minimum a careful formulation pays, not what the entry happens to call.
+NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # steps, piecewise linear, rectifiers without exp: comparisons and arithmetic
+    **{name: ((), ()) for name in (
+        "heaviside", "bipolar_step", "sign", "threshold", "identity", "piecewise_linear",
+        "hard_sigmoid", "hard_tanh", "relu6", "relu", "leaky_relu", "prelu", "rrelu",
+        "relu_squared", "hard_swish", "hard_mish", "sparse_plus", "sparse_sigmoid",
+        "hard_shrink", "soft_shrink", "softsign", "maxout", "reglu", "sparsemax")},
+    "elu": (("expm1",), ("exp",)),
+    "selu": (("expm1",), ("exp",)),
+    "celu": (("expm1",), ("exp",)),
+    "sigmoid": (("exp",), ("exp",)),
+    "tanh": (("tanh",), ("exp",)),  # sech² from e^(-2|x|): 1 - tanh² loses the tails
+    "arctan": (("arctan",), ()),
+    "log_sigmoid": (("exp", "log1p"), ("exp",)),
+    "softplus": (("exp", "log1p"), ("exp",)),
+    "gelu": (("erfc",), ("erfc", "exp")),
+    "quick_gelu": (("exp",), ("exp",)),
+    "silu": (("exp",), ("exp",)),
+    "swish": (("exp",), ("exp",)),
+    "mish": (("exp",), ("exp",)),  # tanh(softplus(x)) is rational in e^x
+    "squareplus": (("sqrt",), ("sqrt",)),
+    "exponential": (("exp",), ("exp",)),
+    "log1mexp": (("expm1", "log"), ("expm1",)),
+    "tanh_shrink": (("tanh",), ("tanh",)),
+    "gaussian": (("exp",), ("exp",)),
+    "sin": (("sin",), ("cos",)),
+    "bent_identity": (("sqrt",), ("sqrt",)),
+    "isru": (("sqrt",), ("sqrt",)),
+    "snake": (("sin",), ("sin",)),
+    "lisht": (("tanh",), ("tanh", "exp")),
+    # vector entries: the vjp recomputes the forward; log_softmax's log is per row only
+    "softmax": (("exp",), ("exp",)),
+    "softmin": (("exp",), ("exp",)),
+    "log_softmax": (("exp",), ("exp",)),
+    "glu": (("exp",), ("exp",)),
+    "swiglu": (("exp",), ("exp",)),
+    "geglu": (("erfc",), ("erfc", "exp")),
+}
+
+POSITIVE_DOMAIN = {"log1mexp"}  # defined for x > 0 only
+VECTOR_ROW = 16  # vector entries act on rows of this many elements (even: GLU halves them)
+
+
+def naive_compositions() -> dict[str, Callable[[Any, dict[str, Any]], Any]]:
+    """Textbook compositions of torch ops: what a user writes without a custom backward."""
+    import torch
+    import torch.nn.functional as F
+
+    def where0(cond: Any, a: Any, b: Any) -> Any:
+        return torch.where(cond, a, b)
+
+    return {
+        "sigmoid": lambda x, p: 1 / (1 + torch.exp(-x)),
+        "tanh": lambda x, p: (torch.exp(2 * x) - 1) / (torch.exp(2 * x) + 1),
+        "softsign": lambda x, p: x / (1 + torch.abs(x)),
+        "log_sigmoid": lambda x, p: torch.log(torch.sigmoid(x)),
+        "softplus": lambda x, p: torch.log1p(torch.exp(p.get("beta", 1.0) * x))
+        / p.get("beta", 1.0),
+        "gelu": lambda x, p: x * 0.5 * (1 + torch.erf(x / math.sqrt(2.0))),
+        "quick_gelu": lambda x, p: x * torch.sigmoid(1.702 * x),
+        "silu": lambda x, p: x * torch.sigmoid(x),
+        "swish": lambda x, p: x * torch.sigmoid(p.get("beta", 1.0) * x),
+        "mish": lambda x, p: x * torch.tanh(F.softplus(x)),
+        "hard_swish": lambda x, p: x * F.relu6(x + 3) / 6,
+        "hard_mish": lambda x, p: 0.5 * x * torch.clamp(x + 2, 0, 2),
+        "squareplus": lambda x, p: (x + torch.sqrt(x * x + p.get("b", 4.0))) / 2,
+        "sparse_plus": lambda x, p: where0(x <= -1, torch.zeros_like(x),
+                                           where0(x >= 1, x, 0.25 * (x + 1) ** 2)),
+        "log1mexp": lambda x, p: torch.log(1 - torch.exp(-x)),
+        "tanh_shrink": lambda x, p: x - torch.tanh(x),
+        "gaussian": lambda x, p: torch.exp(-x * x),
+        "sin": lambda x, p: torch.sin(p.get("omega", 1.0) * x),
+        "bent_identity": lambda x, p: (torch.sqrt(x * x + 1) - 1) / 2 + x,
+        "isru": lambda x, p: x / torch.sqrt(1 + p.get("alpha", 1.0) * x * x),
+        "snake": lambda x, p: x + torch.sin(p.get("a", 1.0) * x) ** 2 / p.get("a", 1.0),
+        "lisht": lambda x, p: x * torch.tanh(x),
+        "elu": lambda x, p: where0(x > 0, x, p.get("alpha", 1.0) * (torch.exp(x) - 1)),
+        "selu": lambda x, p: p["scale"] * where0(x > 0, x, p["alpha"] * (torch.exp(x) - 1)),
+        "celu": lambda x, p: torch.clamp(x, min=0) + torch.clamp(
+            p.get("alpha", 1.0) * (torch.exp(x / p.get("alpha", 1.0)) - 1), max=0),
+        "relu_squared": lambda x, p: torch.relu(x) ** 2,
+        "exponential": lambda x, p: torch.exp(x),
+        "arctan": lambda x, p: torch.atan(x),
+        "softmax": lambda x, p: torch.exp(x - x.amax(-1, keepdim=True))
+        / torch.exp(x - x.amax(-1, keepdim=True)).sum(-1, keepdim=True),
+        "log_softmax": lambda x, p: (x - x.amax(-1, keepdim=True))
+        - torch.log(torch.exp(x - x.amax(-1, keepdim=True)).sum(-1, keepdim=True)),
+        "glu": lambda x, p: x.chunk(2, -1)[0] * torch.sigmoid(x.chunk(2, -1)[1]),
+        "swiglu": lambda x, p: x.chunk(2, -1)[0] * F.silu(x.chunk(2, -1)[1]),
+        "geglu": lambda x, p: x.chunk(2, -1)[0] * F.gelu(x.chunk(2, -1)[1]),
+        "reglu": lambda x, p: x.chunk(2, -1)[0] * torch.relu(x.chunk(2, -1)[1]),
+    }
+
+
+# --- measurement ---------------------------------------------------------------------
+def best_time(fn: Callable[[], Any], repeat: int) -> float:
+    """Minimum wall time of ``repeat`` calls, after one warm-up call (seconds)."""
+    fn()
+    best = math.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def benchmark_input(act: actlab.Activation, n: int, dtype: Any, seed: int = 0) -> np.ndarray:
+    """n standard-normal values scaled to [-6, 6]-ish, shaped for the entry."""
+    x = (np.random.default_rng(seed).standard_normal(n) * 3.0).astype(dtype)
+    if act.name in POSITIVE_DOMAIN:
+        x = np.abs(x) + dtype(1e-3)
+    if not act.elementwise:
+        x = x[: n - n % VECTOR_ROW].reshape(-1, VECTOR_ROW)
+    return x
+
+
+@dataclass
+class NumpyRow:
+    name: str
+    dtype: str
+    forward_s: float = math.nan
+    derivative_s: float = math.nan
+    needs_forward: tuple[str, ...] = ()
+    needs_derivative: tuple[str, ...] = ()
+    forward_vs_copy: float = math.nan
+    forward_vs_exp: float = math.nan
+    forward_vs_needs: float = math.nan
+    derivative_vs_copy: float = math.nan
+    derivative_vs_exp: float = math.nan
+    derivative_vs_needs: float = math.nan
+    forward_verdict: str = ""
+    derivative_verdict: str = ""
+    cost_check: str = ""  # "" when declared needs agree with act.properties.cost
+    error: str = ""
+
+
+def verdict(needs: tuple[str, ...], vs_copy: float, vs_needs: float) -> str:
+    if not needs:
+        return "PASS" if vs_copy <= COPY_TARGET else "MISS"
+    return "PASS" if vs_needs <= TRANSCENDENTAL_TARGET else "MISS"
+
+
+def numpy_rows(names: list[str], n: int, repeat: int, dtypes: list[Any]) -> list[NumpyRow]:
+    rows = []
+    for dtype in dtypes:
+        base = benchmark_input(actlab.get("relu"), n, dtype)
+        scratch = np.empty_like(base)
+        copy_s = best_time(lambda b=base, s=scratch: np.copyto(s, b), repeat)
+        exp_s = best_time(lambda b=base: np.exp(b), repeat)
+        positive = np.abs(base) + dtype(1e-3)  # log and sqrt timed on their domain
+        pass_s = {
+            fname: best_time(lambda f=f, b=(positive if fname in ("log", "sqrt") else base):
+                             f(b), repeat)
+            for fname, f in TRANSCENDENTALS.items()
+        }
+        print(f"  baselines {np.dtype(dtype).name}: copy {copy_s * 1e3:.2f} ms, "
+              f"exp {exp_s * 1e3:.2f} ms", file=sys.stderr)
+        for name in names:
+            act = actlab.get(name)
+            row = NumpyRow(name, np.dtype(dtype).name)
+            needs = NEEDS.get(name)
+            if needs is None:
+                row.cost_check = f"no declared needs (cost {act.properties.cost})"
+                needs = ((), ())
+            elif len(needs[0]) != act.properties.cost:
+                row.cost_check = f"declared {len(needs[0])}, cost {act.properties.cost}"
+            row.needs_forward, row.needs_derivative = needs
+            try:
+                x = benchmark_input(act, n, dtype)
+                row.forward_s = best_time(lambda a=act, x=x: a(x), repeat)
+                if act.elementwise:
+                    row.derivative_s = best_time(lambda a=act, x=x: a.derivative(x), repeat)
+                else:
+                    g = np.ones_like(act(x))
+                    row.derivative_s = best_time(lambda a=act, x=x, g=g: a.vjp(x, g), repeat)
+            except Exception as err:  # a broken entry must not stop the run
+                row.error = f"{type(err).__name__}: {err}"
+                rows.append(row)
+                continue
+            for prefix, seconds, need in (("forward", row.forward_s, row.needs_forward),
+                                          ("derivative", row.derivative_s,
+                                           row.needs_derivative)):
+                vs_copy = seconds / copy_s
+                vs_needs = seconds / sum(pass_s[f] for f in need) if need else math.nan
+                setattr(row, f"{prefix}_vs_copy", vs_copy)
+                setattr(row, f"{prefix}_vs_exp", seconds / exp_s)
+                setattr(row, f"{prefix}_vs_needs", vs_needs)
+                if act.elementwise:  # targets are for elementwise entries
+                    setattr(row, f"{prefix}_verdict", verdict(need, vs_copy, vs_needs))
+            rows.append(row)
+            print(f"  numpy {row.dtype} {name}", file=sys.stderr)
+    return rows
+
+
+@dataclass
+class TorchRow:
+    name: str
+    to_torch_kind: str = ""  # native | saved-input | autograd (learnable parameters)
+    time_ms: dict[str, float] = field(default_factory=dict)  # variant -> fwd+bwd ms
+    saved_mb: dict[str, float] = field(default_factory=dict)  # variant -> saved MB
+    memory_ratio: float = math.nan  # saved-input / naive
+    memory_verdict: str = ""
+    error: str = ""
+
+
+def saved_bytes(fn: Callable[[Any], Any], x: Any) -> int:
+    """Bytes of the distinct storages autograd saves while computing fn(x)."""
+    import torch
+
+    seen: dict[int, int] = {}
+
+    def pack(t: torch.Tensor) -> torch.Tensor:
+        storage = t.untyped_storage()
+        seen[storage.data_ptr()] = storage.nbytes()
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        y = fn(x)
+    del y
+    return sum(seen.values())
+
+
+def torch_rows(names: list[str], n: int, repeat: int) -> list[TorchRow]:
+    import torch
+
+    from actlab.torch.module import ActivationModule
+
+    torch.manual_seed(0)
+    naive = naive_compositions()
+    rows = []
+    for name in names:
+        act = actlab.get(name)
+        row = TorchRow(name)
+        try:
+            module = act.to_torch()
+            native = act.torch_native()
+            learnable = any(p.learnable for p in act.parameters)
+            row.to_torch_kind = ("native" if native is not None and type(module) is type(native)
+                                 else "autograd" if learnable else "saved-input")
+            variants: dict[str, Callable[[Any], Any]] = {"to_torch": module}
+            if native is not None:
+                variants["native"] = native
+            if not learnable:
+                variants["saved_input"] = ActivationModule(act)
+            if name in naive:
+                variants["naive"] = lambda x, f=naive[name], p=dict(act.params): f(x, p)
+            x0 = torch.from_numpy(benchmark_input(act, n, np.float32))
+            for label, fn in variants.items():
+                x = x0.clone().requires_grad_(True)
+                grad = torch.ones_like(fn(x.detach()))
+
+                def step(fn: Callable[[Any], Any] = fn, x: Any = x, grad: Any = grad) -> None:
+                    x.grad = None
+                    fn(x).backward(grad)
+
+                row.time_ms[label] = best_time(step, repeat) * 1e3
+                row.saved_mb[label] = saved_bytes(fn, x) / 2**20
+            if "saved_input" in row.saved_mb and "naive" in row.saved_mb:
+                row.memory_ratio = row.saved_mb["saved_input"] / row.saved_mb["naive"]
+                row.memory_verdict = "PASS" if row.memory_ratio <= MEMORY_TARGET else "MISS"
+        except Exception as err:  # a broken entry must not stop the run
+            row.error = f"{type(err).__name__}: {err}"
+        rows.append(row)
+        print(f"  torch {name}", file=sys.stderr)
+    return rows
+
+
+# --- output ---------------------------------------------------------------------------
+def fmt(value: float, digits: int = 2) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) \
+        else f"{value:.{digits}f}"
+
+
+def numpy_table(rows: list[NumpyRow]) -> str:
+    head = (f"{'name':<17}{'dtype':<8}{'fwd ms':>8}{'/copy':>7}{'/exp':>6}{'/need':>7}"
+            f"{'':2}{'fwd':<5}{'d ms':>8}{'/copy':>7}{'/exp':>6}{'/need':>7}{'':2}{'d':<5}"
+            f"  needs (forward | derivative)")
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        if r.error:
+            lines.append(f"{r.name:<17}{r.dtype:<8}ERROR {r.error}")
+            continue
+        needs = f"{'+'.join(r.needs_forward) or '–'} | {'+'.join(r.needs_derivative) or '–'}"
+        check = f"  [{r.cost_check}]" if r.cost_check else ""
+        lines.append(
+            f"{r.name:<17}{r.dtype:<8}{r.forward_s * 1e3:8.2f}{fmt(r.forward_vs_copy):>7}"
+            f"{fmt(r.forward_vs_exp):>6}{fmt(r.forward_vs_needs):>7}{'':2}"
+            f"{r.forward_verdict or '·':<5}"
+            f"{r.derivative_s * 1e3:8.2f}{fmt(r.derivative_vs_copy):>7}"
+            f"{fmt(r.derivative_vs_exp):>6}{fmt(r.derivative_vs_needs):>7}{'':2}"
+            f"{r.derivative_verdict or '·':<5}  {needs}{check}"
+        )
+    return "\n".join(lines)
+
+
+TORCH_VARIANTS = ("to_torch", "native", "saved_input", "naive")
+
+
+def torch_table(rows: list[TorchRow]) -> str:
+    ms = "".join(f"{v[:9] + ' ms':>13}" for v in TORCH_VARIANTS)
+    mb = "".join(f"{v[:9] + ' MB':>13}" for v in TORCH_VARIANTS)
+    head = f"{'name':<17}{'to_torch':<12}{ms}{mb}{'mem ratio':>10}  target"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        if r.error:
+            lines.append(f"{r.name:<17}ERROR {r.error}")
+            continue
+        times = "".join(f"{fmt(r.time_ms.get(v, math.nan)):>13}" for v in TORCH_VARIANTS)
+        mems = "".join(f"{fmt(r.saved_mb.get(v, math.nan), 1):>13}" for v in TORCH_VARIANTS)
+        lines.append(f"{r.name:<17}{r.to_torch_kind:<12}{times}{mems}"
+                     f"{fmt(r.memory_ratio):>10}  {r.memory_verdict or '·'}")
+    return "\n".join(lines)
+
+
+def summary(np_rows: list[NumpyRow], t_rows: list[TorchRow]) -> str:
+    misses = [f"{r.name}/{r.dtype}/{part}" for r in np_rows
+              for part, v in (("fwd", r.forward_verdict), ("d", r.derivative_verdict))
+              if v == "MISS"]
+    mem_misses = [r.name for r in t_rows if r.memory_verdict == "MISS"]
+    errors = [r.name for r in [*np_rows, *t_rows] if r.error]
+    return "\n".join([
+        f"NumPy speed targets missed ({len(misses)}): {', '.join(misses) or 'none'}",
+        f"PyTorch memory targets missed ({len(mem_misses)}): {', '.join(mem_misses) or 'none'}",
+        f"errors: {', '.join(sorted(set(errors))) or 'none'}",
+    ])
+
+
+def without_nan(value: Any) -> Any:
+    """NaN -> None, recursively: strict JSON has no NaN."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: without_nan(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [without_nan(v) for v in value]
+    return value
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=10_000_000, help="elements per array")
+    parser.add_argument("--only", default="", help="comma-separated names (default: all)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed calls; the min is kept")
+    parser.add_argument("--dtypes", default="float32,float64", help="NumPy dtypes")
+    parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch side")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="torch intra-op threads (default: torch's choice)")
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    args = parser.parse_args(argv)
+    if args.n < VECTOR_ROW or args.repeat < 1:
+        parser.error(f"--n must be >= {VECTOR_ROW} and --repeat >= 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    names = actlab.names()
+    if args.only:
+        wanted = [s.strip() for s in args.only.split(",") if s.strip()]
+        names = [actlab.get(w).name for w in wanted]  # unknown name: ActivationNotFound
+    dtypes = [np.dtype(d).type for d in args.dtypes.split(",")]
+
+    print(f"actlab catalogue benchmark: n = {args.n:,}, min of {args.repeat} repeats, "
+          f"{len(names)} entries", flush=True)
+    np_rows = numpy_rows(names, args.n, args.repeat, dtypes)
+    print(f"\nNumPy (ratios to same-run np.copyto, np.exp and the entry's transcendentals; "
+          f"targets: no transcendental <= {COPY_TARGET}x copy, else <= "
+          f"{TRANSCENDENTAL_TARGET}x their sum; '·' = no target, vector entries)")
+    print(numpy_table(np_rows))
+
+    t_rows: list[TorchRow] = []
+    if not args.no_torch:
+        import torch
+
+        if args.threads > 0:
+            torch.set_num_threads(args.threads)
+        t_rows = torch_rows(names, args.n, args.repeat)
+        print(f"\nPyTorch float32 forward+backward ({torch.get_num_threads()} threads) and "
+              f"saved-tensor memory; target: saved-input <= {MEMORY_TARGET}x naive")
+        print(torch_table(t_rows))
+
+    print()
+    print(summary(np_rows, t_rows))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(without_nan({"n": args.n, "repeat": args.repeat,
+                                   "numpy": [asdict(r) for r in np_rows],
+                                   "torch": [asdict(r) for r in t_rows]}), f, indent=1)
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
