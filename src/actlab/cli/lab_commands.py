@@ -1,7 +1,139 @@
-"""(commands being written)"""
+"""``actlab lab``: list the experiments and run one (JSON + PNG figures + verdicts)."""
+
+from __future__ import annotations
+
+import dataclasses
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
 
 import click
 
+DEFAULT_OUT = "actlab-lab"
+
 
 def register(app: click.Group) -> None:
-    """Add this module's commands to the app."""
+    """Add the ``lab`` group to the app."""
+    app.add_command(lab)
+
+
+@click.group()
+def lab() -> None:
+    """The lab: experiments that show why activations matter."""
+
+
+@lab.command("list")
+def list_experiments() -> None:
+    """List the experiments: name, title and summary."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from actlab.lab.registry import experiments
+
+    table = Table(title="actlab lab experiments", show_lines=False)
+    table.add_column("name", style="bold cyan", no_wrap=True)
+    table.add_column("title")
+    table.add_column("summary")
+    for exp in experiments():
+        table.add_row(exp.name, exp.title, exp.summary)
+    Console().print(table)
+
+
+@lab.command("run")
+@click.argument("name")
+@click.option("--seed", type=int, default=None, help="Random seed (default: the experiment's).")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path(DEFAULT_OUT), show_default=True,
+              help="Directory; the run goes to OUT/NAME/.")
+@click.option("--quick", is_flag=True, help="The small configuration (seconds, for a try-out).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: bool) -> None:
+    """Run experiment NAME; write OUT/NAME/result.json and one PNG per figure."""
+    from rich.console import Console
+
+    from actlab.lab.outputs import save_run
+    from actlab.lab.registry import experiment
+
+    exp = experiment(name)  # unknown name -> KeyError -> one line, exit 2
+    overrides: dict[str, Any] = {}
+    if seed is not None:
+        fields = {f.name for f in dataclasses.fields(exp.load().Config)}
+        if "seed" not in fields:
+            raise click.UsageError(f"experiment {name!r} takes no seed")
+        overrides["seed"] = seed
+    config = exp.config(quick=quick, **overrides)
+    console = Console(stderr=True, quiet=quiet)
+    result = _run_with_progress(exp, config, console, quiet)
+    drawing = nullcontext() if quiet else console.status("drawing figures", spinner="dots")
+    with drawing:
+        written = save_run(exp, result, out)
+    _print_summary(result, written)
+
+
+def _run_with_progress(exp: Any, config: Any, console: Any, quiet: bool) -> Any:
+    """Run the experiment behind a rich progress bar with ETA (none when quiet)."""
+    if quiet:
+        return exp.run(config)
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("[bold]{task.fields[name]}"), BarColumn(), TaskProgressColumn(),
+               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+               TextColumn("{task.description}"))
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("starting", total=1.0, name=exp.name)
+
+        def progress(fraction: float, message: str) -> None:
+            bar.update(task, completed=min(max(fraction, 0.0), 1.0), description=message)
+
+        result = exp.run(config, progress=progress)
+        bar.update(task, completed=1.0, description="done")
+    return result
+
+
+_VERDICT_STYLE = {"reproduced": "green", "partly": "yellow", "not reproduced": "red"}
+
+
+def _print_summary(result: Any, written: dict[str, Path]) -> None:
+    """Claims with verdicts, metrics compactly, and where the files went."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console()
+    if result.claims:
+        claims = Table(title=f"{result.experiment}: claims", show_lines=False)
+        for col in ("verdict", "statement", "published", "measured"):
+            claims.add_column(col, overflow="fold")
+        for c in result.claims:
+            style = _VERDICT_STYLE.get(c.verdict, "")
+            claims.add_row(f"[{style}]{c.verdict}[/{style}]", escape(c.statement),
+                           escape(_short(c.published)), escape(_short(c.measured)))
+        console.print(claims)
+    if result.metrics:
+        metrics = "  ".join(f"{k}={escape(_short(v))}" for k, v in result.metrics.items())
+        console.print(f"[bold]metrics[/bold] {metrics}", soft_wrap=False)
+    console.print(f"{result.seconds:.2f} s; wrote {written['result']} and "
+                  f"{len(written) - 1} figure(s) in {written['result'].parent}", markup=False)
+
+
+def _short(value: Any) -> str:
+    """A compact rendering of a number, list or text for one table cell."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, (list, tuple)):
+        items = [_short(v) for v in value[:6]]
+        more = ", …" if len(value) > 6 else ""
+        return "[" + ", ".join(items) + more + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_short(v)}" for k, v in list(value.items())[:6]) + "}"
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
