@@ -39,7 +39,8 @@ def test_equals_the_max_of_two_linear_layers_with_the_same_weights() -> None:
     x = torch.randn(9, 6, dtype=torch.float64)
     expected = torch.maximum(first(x), second(x))  # max(w1ᵀx + b1, w2ᵀx + b2)
     torch.testing.assert_close(layer(x), expected, rtol=0, atol=1e-14)
-    torch.testing.assert_close(torch.maximum(layer.piece(0)(x), layer.piece(1)(x)), expected)
+    pieces = torch.maximum(layer.piece(0)(x), layer.piece(1)(x))
+    torch.testing.assert_close(pieces, expected, rtol=0, atol=1e-14)
 
 
 def test_gradients_flow_to_the_winning_piece_only() -> None:

@@ -41,12 +41,14 @@ class Maxout(nn.Module):
         """Piece ``i`` as its own Linear(in, out) sharing no storage: w_iᵀx + b_i per unit."""
         if not 0 <= i < self.pieces:
             raise ValueError(f"Maxout: piece {i} out of range 0..{self.pieces - 1}")
-        lin = nn.Linear(self.in_features, self.out_features, bias=self.linear.bias is not None)
+        weight = self.linear.weight
+        lin = nn.Linear(self.in_features, self.out_features, bias=self.linear.bias is not None,
+                        dtype=weight.dtype, device=weight.device)
         with torch.no_grad():
-            lin.weight.copy_(self.linear.weight[i :: self.pieces])
+            lin.weight.copy_(weight[i :: self.pieces])
             if self.linear.bias is not None:
                 lin.bias.copy_(self.linear.bias[i :: self.pieces])
-        return lin.to(self.linear.weight.dtype)
+        return lin
 
     def extra_repr(self) -> str:
         return (
