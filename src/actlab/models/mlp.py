@@ -137,14 +137,54 @@ class MLP:
         ]
 
         rng = np.random.default_rng(seed)
-        self.weights_ = [
-            initialise(init, fan_in, fan_out, rng).astype(self.dtype)
+        weights = [
+            initialise(init, fan_in, fan_out, rng)
             for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:], strict=True)
         ]
-        self.biases_ = [np.zeros(width, dtype=self.dtype) for width in self.sizes[1:]]
+        biases = [np.zeros(width) for width in self.sizes[1:]]
+        self._pack(weights, biases)
         self.optimiser = (
             make_optimiser(optimiser, learning_rate) if isinstance(optimiser, str) else optimiser
         )
+
+    # --- parameters live in one flat buffer ----------------------------------------------
+    # weights_[i] and biases_[i] are views into one vector (and their gradients into
+    # another), so that an optimiser step is a handful of array operations on one
+    # array, not a handful per layer: on tiny nets that per-call overhead dominates.
+    def _pack(self, weights: list[np.ndarray], biases: list[np.ndarray]) -> None:
+        shapes = [s for w, b in zip(weights, biases, strict=True) for s in (w.shape, b.shape)]
+        total = sum(int(np.prod(shape)) for shape in shapes)
+        self._flat = np.empty(total, dtype=self.dtype)
+        self._flat_grad = np.zeros(total, dtype=self.dtype)
+        views, grad_views, offset = [], [], 0
+        for shape in shapes:
+            size = int(np.prod(shape))
+            views.append(self._flat[offset : offset + size].reshape(shape))
+            grad_views.append(self._flat_grad[offset : offset + size].reshape(shape))
+            offset += size
+        values = [p for pair in zip(weights, biases, strict=True) for p in pair]
+        for view, value in zip(views, values, strict=True):
+            view[...] = value
+        self.weights_ = views[0::2]
+        self.biases_ = views[1::2]
+        self._grads_w = grad_views[0::2]
+        self._grads_b = grad_views[1::2]
+        self._views = views
+
+    def _sync(self) -> None:
+        """Re-pack if a user replaced an array in weights_ or biases_ (not just edited it)."""
+        views = self._views
+        if any(a is not v for a, v in zip(self.weights_, views[0::2], strict=True)) or any(
+            a is not v for a, v in zip(self.biases_, views[1::2], strict=True)
+        ):
+            weights = [np.asarray(w, dtype=self.dtype) for w in self.weights_]
+            biases = [np.asarray(b, dtype=self.dtype) for b in self.biases_]
+            expected = list(zip(self.sizes[:-1], self.sizes[1:], strict=True))
+            if [w.shape for w in weights] != expected or [b.shape for b in biases] != [
+                (n,) for n in self.sizes[1:]
+            ]:
+                raise ValueError("weights_/biases_ were replaced by arrays of the wrong shapes")
+            self._pack(weights, biases)
 
     # --- shapes and bookkeeping --------------------------------------------------------
     @property
@@ -152,9 +192,10 @@ class MLP:
         return sum(w.size + b.size for w, b in zip(self.weights_, self.biases_, strict=True))
 
     @property
-    def params(self) -> list[np.ndarray]:
-        """Weights and biases interleaved: [W1, b1, W2, b2, ...] (the optimiser's order)."""
-        return [p for pair in zip(self.weights_, self.biases_, strict=True) for p in pair]
+    def flat_parameters(self) -> np.ndarray:
+        """Every weight and bias in one vector [W1, b1, W2, b2, ...] (a view: edits stick)."""
+        self._sync()
+        return self._flat
 
     def _inputs(self, X: Any) -> np.ndarray:
         X = np.asarray(X, dtype=self.dtype)
@@ -207,18 +248,17 @@ class MLP:
     def _backward(
         self, X: np.ndarray, Y: np.ndarray
     ) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
+        """Loss and gradients, written into the gradient buffer (views returned)."""
         zs, activations = self._forward(X)
         if self.loss == "softmax_cross_entropy":
             loss, delta = softmax_cross_entropy(zs[-1], Y)  # fused with the softmax
         else:
             loss, grad_out = mse(activations[-1], Y)
             delta = self._layers[-1].backward(zs[-1], grad_out)
-        n_layers = len(self.weights_)
-        grads_w: list[np.ndarray] = [None] * n_layers  # type: ignore[list-item]
-        grads_b: list[np.ndarray] = [None] * n_layers  # type: ignore[list-item]
-        for i in range(n_layers - 1, -1, -1):
-            grads_w[i] = activations[i].T @ delta
-            grads_b[i] = delta.sum(axis=0)
+        grads_w, grads_b = self._grads_w, self._grads_b
+        for i in range(len(grads_w) - 1, -1, -1):
+            np.matmul(activations[i].T, delta, out=grads_w[i])
+            np.add.reduce(delta, axis=0, out=grads_b[i])
             if i > 0:
                 delta = self._layers[i - 1].backward(zs[i - 1], delta @ self.weights_[i].T)
         return loss, grads_w, grads_b
@@ -227,8 +267,10 @@ class MLP:
         """(loss, ∂L/∂W per layer, ∂L/∂b per layer) at the current weights."""
         X = self._inputs(X)
         Y = self._targets(Y, X.shape[0])
+        self._sync()
         with np.errstate(all="ignore"):
-            return self._backward(X, Y)
+            loss, grads_w, grads_b = self._backward(X, Y)
+        return loss, [g.copy() for g in grads_w], [g.copy() for g in grads_b]
 
     def loss_value(self, X: Any, Y: Any) -> float:
         """The loss at the current weights, without a step."""
@@ -242,15 +284,15 @@ class MLP:
 
     # --- training ----------------------------------------------------------------------
     def _step(self, X: np.ndarray, Y: np.ndarray) -> float:
-        loss, grads_w, grads_b = self._backward(X, Y)
-        grads = [g for pair in zip(grads_w, grads_b, strict=True) for g in pair]
-        self.optimiser.step(self.params, grads)
+        loss = self._backward(X, Y)[0]
+        self.optimiser.step([self._flat], [self._flat_grad])
         return loss
 
     def step(self, X: Any, Y: Any) -> float:
         """One optimiser step on (X, Y); returns the loss before the step."""
         X = self._inputs(X)
         Y = self._targets(Y, X.shape[0])
+        self._sync()
         with np.errstate(all="ignore"):
             return self._step(X, Y)
 
@@ -278,6 +320,7 @@ class MLP:
         if batch_size is not None and batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         report_every = max(1, epochs // 100)
+        self._sync()
         history: list[float] = []
         with np.errstate(all="ignore"):
             for epoch in range(epochs):
@@ -293,6 +336,7 @@ class MLP:
                 history.append(epoch_loss)
                 if callback is not None:
                     callback(epoch, self)
+                    self._sync()  # in case the callback replaced weights
                 if progress is not None and (epoch + 1) % report_every == 0:
                     message = f"epoch {epoch + 1}/{epochs} loss {epoch_loss:.4g}"
                     progress((epoch + 1) / epochs, message)
