@@ -56,7 +56,8 @@ def _to_float_array(x: Any) -> tuple[np.ndarray, np.dtype, bool]:
 def _finish(y: Any, out_dtype: np.dtype, is_python_scalar: bool) -> Any:
     y = np.asarray(y)
     if y.dtype != out_dtype:
-        y = y.astype(out_dtype)
+        with np.errstate(over="ignore"):  # float16 results beyond 65504 become ±inf
+            y = y.astype(out_dtype)
     return y[()] if is_python_scalar else y
 
 
