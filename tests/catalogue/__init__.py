@@ -1,0 +1,1 @@
+"""Tests of the activation catalogue (shared helpers live in helpers.py, reference.py)."""
