@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import Array, Backend
@@ -22,7 +22,6 @@ from actlab.catalogue.metadata import (
     Param,
     Properties,
     Reference,
-    finite,
     positive,
 )
 from actlab.catalogue.registry import register
@@ -67,7 +66,7 @@ _TANH_CF_DEPTH = 9
 class Sigmoid(Activation):
     name = "sigmoid"
     family = FAMILY
-    aliases = {"logistic": {}}
+    aliases: ClassVar[dict[str, dict[str, Any]]] = {"logistic": {}}
     doc = Documentation(
         formula=r"\sigma(x) = \frac{1}{1 + e^{-x}}",
         derivative_formula=r"\sigma'(x) = \sigma(x)\,\sigma(-x)",

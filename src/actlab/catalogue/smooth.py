@@ -1,1 +1,391 @@
-"""(being written)"""
+"""Smooth self-gated and rectifier-like entries: x times a sigmoid-shaped gate, and
+squareplus.
+
+Most entries here are x·g(x) with a gate g -> 0 at -inf and -> 1 at +inf, so
+two details recur:
+
+* the forward returns 0 where the gate has underflowed to 0 (x·0 would be NaN
+  at x = -inf; for finite x it is 0 anyway);
+* the derivative g(x) + x·g'(x) is evaluated on x clipped to where g' has
+  already underflowed to exactly 0, which gives the limits 0 and 1 at ±inf
+  without inf·0 and keeps powers of x from overflowing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from actlab.catalogue.activation import Activation
+from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.metadata import (
+    Documentation,
+    Equivalent,
+    Param,
+    Properties,
+    Reference,
+    finite,
+    non_negative,
+    one_of,
+)
+from actlab.catalogue.registry import register
+
+if TYPE_CHECKING:
+    from torch import nn
+
+INF = float("inf")
+FAMILY = "sigmoidal_smooth"
+
+SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+GELU_TANH_CUBIC = 0.044715
+QUICK_GELU_SCALE = 1.702
+# |z| beyond which σ'(z) = e^-|z|/(1+e^-|z|)² is exactly 0 in float32 and float64
+SIGMOID_GATE_CLIP = 800.0
+# |x| beyond which φ(x) = e^(-x²/2)/√(2π) is exactly 0 (and Φ(x) exactly 0 or 1)
+NORMAL_GATE_CLIP = 40.0
+# |x| beyond which the tanh-GELU gate σ(2u) is exactly 0 or 1 and its slope 0
+GELU_TANH_CLIP = 100.0
+
+HENDRYCKS_GIMPEL = Reference("Gaussian error linear units (GELUs)", 2016, "Hendrycks & Gimpel")
+RAMACHANDRAN = Reference("Searching for activation functions", 2017,
+                         "Ramachandran, Zoph & Le")
+ELFWING = Reference(
+    "Sigmoid-weighted linear units for neural network function approximation in "
+    "reinforcement learning",
+    2018,
+    "Elfwing, Uchibe & Doya",
+)
+
+
+def _gated(x: Array, gate: Array, xp: Backend) -> Array:
+    """x·gate, with 0 where the gate is exactly 0 (so x = -inf gives 0, not NaN)."""
+    return xp.where(gate == 0, 0.0, x * gate)
+
+
+def _sigmoid_gated_grad(z: Array, xp: Backend) -> Array:
+    """d/dz [z σ(z)] = σ(z) + z σ'(z), on z clipped to where σ' is exactly 0."""
+    zc = xp.clip(z, -SIGMOID_GATE_CLIP, SIGMOID_GATE_CLIP)
+    return xp.sigmoid(zc) + zc * xp.sigmoid_prime(zc)
+
+
+def _sigmoid_for_autograd(z: Array, xp: Backend) -> Array:
+    """σ(z) as accurate as ``xp.sigmoid``, in a form torch autograd differentiates right at 0.
+
+    ``xp.sigmoid`` goes through e^-|z|, and autograd takes |z|' = 0 at z = 0, so the
+    derivative it derives there is 0 instead of 1/4; selecting the branch with ``where``
+    instead of |z| avoids that (it matters for learnable beta = 0 in swish).
+    """
+    right = z >= 0
+    e_right = xp.exp(-xp.where(right, z, 0.0))  # e^-z for z >= 0, else 1 (unused)
+    e_left = xp.exp(xp.where(right, 0.0, z))  # e^z for z < 0, else 1 (unused)
+    return xp.where(right, 1.0 / (1.0 + e_right), e_left / (1.0 + e_left))
+
+
+def _self_gated_properties(minimum: float) -> Properties:
+    return Properties(
+        range=(minimum, INF),
+        monotonic=False,
+        smoothness="Cinf",
+        zero_centred=False,
+        bounded_below=True,
+        bounded_above=False,
+        saturates_left=True,
+        saturates_right=False,
+        cost=1,
+    )
+
+
+@register
+class GELU(Activation):
+    name = "gelu"
+    family = FAMILY
+    parameters = (
+        Param("approximate", "none",
+              "'none': exact x·Φ(x); 'tanh': the tanh approximation (JAX's default)",
+              one_of("none", "tanh"), kind="str"),
+    )
+    doc = Documentation(
+        formula=r"x\,\Phi(x) = \frac{x}{2}\operatorname{erfc}\!\left(-\frac{x}{\sqrt2}\right)"
+        r"\quad\text{tanh: } \frac{x}{2}\left(1 + \tanh\left(\sqrt{2/\pi}\,"
+        r"(x + 0.044715x^3)\right)\right)",
+        derivative_formula=r"\Phi(x) + x\,\varphi(x)\quad\text{tanh: } \sigma(2u) + "
+        r"2x\,u'\,\sigma'(2u),\ u = \sqrt{2/\pi}\,(x + 0.044715x^3)",
+        summary="Gaussian error linear unit: x weighted by the probability that a standard "
+        "normal is below it; the transformer default.",
+        properties=_self_gated_properties(-0.16997120747),  # at x ≈ -0.75179
+        references=(HENDRYCKS_GIMPEL,),
+        equivalents=(
+            Equivalent("torch", "torch.nn.GELU(approximate='none')"),
+            Equivalent("keras", "keras.activations.gelu(x, approximate=False)"),
+            Equivalent("jax", "jax.nn.gelu(x, approximate=True)",
+                       "default is the tanh approximation"),
+            Equivalent("timm", "timm.layers.GELU / GELUTanh"),
+        ),
+        notes=(
+            "Φ(x) = erfc(-x/√2)/2: relatively accurate in the lower tail, where 1 + erf "
+            "cancels; the error left is the condition number ≈ x² of the tail itself.",
+            "tanh variant as x·σ(2u) (1 + tanh u = 2σ(2u)): no cancellation for x < 0.",
+            "Derivative on x clipped to ±40 (tanh: ±100), beyond which it is exactly 0 or 1.",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        if p["approximate"] == "tanh":
+            u = SQRT_2_OVER_PI * x * (1.0 + GELU_TANH_CUBIC * x * x)
+            return _gated(x, xp.sigmoid(2.0 * u), xp)
+        return _gated(x, xp.ndtr(x), xp)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        if p["approximate"] == "tanh":
+            xc = xp.clip(x, -GELU_TANH_CLIP, GELU_TANH_CLIP)
+            x2 = xc * xc
+            u = SQRT_2_OVER_PI * xc * (1.0 + GELU_TANH_CUBIC * x2)
+            du = SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_CUBIC * x2)
+            return xp.sigmoid(2.0 * u) + 2.0 * xc * du * xp.sigmoid_prime(2.0 * u)
+        xc = xp.clip(x, -NORMAL_GATE_CLIP, NORMAL_GATE_CLIP)
+        return xp.ndtr(xc) + xc * xp.npdf(xc)
+
+    def torch_native(self) -> nn.Module:
+        from torch import nn
+
+        return nn.GELU(approximate=self.params["approximate"])
+
+
+@register
+class QuickGELU(Activation):
+    name = "quick_gelu"
+    family = FAMILY
+    doc = Documentation(
+        formula=r"x\,\sigma(1.702\,x)",
+        derivative_formula=r"\sigma(1.702x) + 1.702\,x\,\sigma'(1.702x)",
+        summary="The sigmoid approximation of GELU (CLIP's activation): one exp instead "
+        "of erf.",
+        properties=_self_gated_properties(-0.16361018960),  # at x ≈ -0.75115
+        references=(
+            HENDRYCKS_GIMPEL,
+            Reference("Learning transferable visual models from natural language supervision",
+                      2021, "Radford et al."),
+        ),
+        equivalents=(
+            Equivalent("timm", "timm.layers.QuickGELU"),
+            Equivalent("torch", "", "not in PyTorch (x * torch.sigmoid(1.702 * x))"),
+        ),
+        notes=("σ from one exp of -|z| (no overflow); gate 0 -> output 0 exactly; derivative "
+               "via z = 1.702x on the clipped range where σ'(z) is exactly 0 beyond.",),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return _gated(x, xp.sigmoid(QUICK_GELU_SCALE * x), xp)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        # d/dx [x σ(cx)] = d/dz [z σ(z)] at z = cx
+        return _sigmoid_gated_grad(QUICK_GELU_SCALE * x, xp)
+
+
+@register
+class SiLU(Activation):
+    name = "silu"
+    family = FAMILY
+    aliases: ClassVar[dict[str, dict[str, Any]]] = {"swish_1": {}}
+    doc = Documentation(
+        formula=r"x\,\sigma(x) = \frac{x}{1 + e^{-x}}",
+        derivative_formula=r"\sigma(x) + x\,\sigma(x)\,\sigma(-x)",
+        summary="Sigmoid-weighted linear unit (Swish with β = 1): smooth, non-monotonic "
+        "dip to -0.2785 at x ≈ -1.2785, linear for large x.",
+        properties=_self_gated_properties(-0.27846454276),  # at x ≈ -1.27846
+        references=(ELFWING, HENDRYCKS_GIMPEL, RAMACHANDRAN, Reference("seed 003")),
+        equivalents=(
+            Equivalent("torch", "torch.nn.SiLU()"),
+            Equivalent("keras", "keras.activations.silu", "also exported as swish"),
+            Equivalent("jax", "jax.nn.silu", "also exported as jax.nn.swish"),
+            Equivalent("timm", "timm.layers.Swish / SiLU"),
+        ),
+        notes=("x·σ(x) with σ from one exp of -|x|; derivative σ + xσ(x)σ(-x) with the "
+               "two-tailed-accurate σ', on x clipped to ±800 (exactly 0 / 1 beyond).",),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return _gated(x, xp.sigmoid(x), xp)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return _sigmoid_gated_grad(x, xp)
+
+    def torch_native(self) -> nn.Module:
+        from torch import nn
+
+        return nn.SiLU()
+
+
+@register
+class Swish(Activation):
+    name = "swish"
+    family = FAMILY
+    parameters = (
+        Param("beta", 1.0, "gate sharpness: beta = 1 is SiLU, beta -> inf is ReLU, "
+              "beta = 0 is x/2", finite, learnable=True),
+    )
+    doc = Documentation(
+        formula=r"x\,\sigma(\beta x)",
+        derivative_formula=r"\sigma(\beta x) + \beta x\,\sigma'(\beta x)",
+        summary="Swish: x gated by a sigmoid of learnable sharpness β, interpolating "
+        "between x/2 (β = 0) and ReLU (β -> inf).",
+        properties=Properties(
+            range=(-0.27846454276, INF),  # with the default beta = 1 (silu); min/beta in general
+            monotonic=False,
+            smoothness="Cinf",
+            zero_centred=False,
+            bounded_below=True,
+            bounded_above=False,
+            saturates_left=True,
+            saturates_right=False,
+            learnable=("beta",),
+            cost=1,
+        ),
+        references=(RAMACHANDRAN,),
+        equivalents=(
+            Equivalent("keras", "keras.activations.swish", "no beta: it is silu (β = 1)"),
+            Equivalent("jax", "jax.nn.swish", "no beta: it is silu (β = 1)"),
+            Equivalent("torch", "", "not in PyTorch (nn.SiLU is β = 1, not learnable)"),
+            Equivalent("timm", "timm.layers.Swish", "no beta: it is silu"),
+        ),
+        notes=(
+            "x·σ(βx) with σ from one exp of -|βx|; β·(±inf) with β = 0 is taken as 0 "
+            "(the function is x/2 there), not NaN.",
+            "The PyTorch module is actlab's ActivationModule, beta an nn.Parameter.",
+        ),
+    )
+
+    @staticmethod
+    def _scaled(x: Array, beta: Any, xp: Backend) -> Array:
+        """βx, with 0·inf (β = 0) taken as 0."""
+        z = beta * x
+        return xp.where(xp.isnan(z) & ~xp.isnan(x), 0.0, z)
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        # This forward is also differentiated by torch autograd (beta is learnable), so ±inf
+        # take their limits through a separate branch: computing with them inside would
+        # put inf·0 = NaN into the gradients of x and beta.
+        beta = p["beta"]
+        infinite = xp.isinf(x)
+        x_finite = xp.where(infinite, 0.0, x)
+        y = _gated(x_finite, _sigmoid_for_autograd(beta * x_finite, xp), xp)
+        limit = xp.where(beta == 0, 0.5 * x, xp.where(beta * x > 0, x, 0.0))
+        return xp.where(infinite, limit, y)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return _sigmoid_gated_grad(self._scaled(x, p["beta"], xp), xp)
+
+
+@register
+class Mish(Activation):
+    name = "mish"
+    family = FAMILY
+    doc = Documentation(
+        formula=r"x \tanh\left(\operatorname{softplus}(x)\right) = "
+        r"x\,\frac{e^{x}(e^{x} + 2)}{e^{x}(e^{x} + 2) + 2}",
+        derivative_formula=r"g + x\,g',\quad g = \tanh(\operatorname{softplus} x),\ "
+        r"g' = \operatorname{sech}^2(\operatorname{softplus} x)\,\sigma(x)",
+        summary="Mish: a self-regularised non-monotonic gate, like SiLU with a slightly "
+        "deeper dip (-0.3088 at x ≈ -1.1924).",
+        properties=_self_gated_properties(-0.30884341300),  # at x ≈ -1.19243
+        references=(Reference("Mish: a self regularized non-monotonic activation function",
+                              2019, "Misra"),),
+        equivalents=(
+            Equivalent("torch", "torch.nn.Mish()"),
+            Equivalent("keras", "keras.activations.mish"),
+            Equivalent("jax", "jax.nn.mish"),
+            Equivalent("timm", "timm.layers.Mish"),
+        ),
+        notes=(
+            "Gate in closed form from a = e^-|x| (one exp, no overflow): for x <= 0, "
+            "n = a(a+2), g = n/(n+2); for x > 0, g = (1+2a)/(1+2a+2a²). All terms positive: "
+            "no cancellation, unlike x·tanh(softplus(x)) whose tanh rounds the tail.",
+            "g' = sech²(softplus x)·σ(x) in closed form: 4a(1+a)/(a²+2a+2)² for x <= 0, "
+            "4a²(1+a)/(1+2a+2a²)² for x > 0 (never 1 - g², which cancels for large x).",
+        ),
+    )
+
+    @staticmethod
+    def _gate_and_slope(x: Array, xp: Backend) -> tuple[Array, Array]:
+        """g = tanh(softplus x) and g' in closed form from a = e^-|x|."""
+        a = xp.exp(-xp.abs(x))
+        right_den = 1.0 + 2.0 * a + 2.0 * a * a  # x > 0: n + 2 = right_den / a²
+        left_den = a * a + 2.0 * a + 2.0  # x <= 0: n + 2
+        positive = x > 0
+        g = xp.where(positive, (1.0 + 2.0 * a) / right_den, a * (a + 2.0) / left_den)
+        dg = xp.where(
+            positive,
+            4.0 * a * a * (1.0 + a) / (right_den * right_den),
+            4.0 * a * (1.0 + a) / (left_den * left_den),
+        )
+        return g, dg
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        g, _ = self._gate_and_slope(x, xp)
+        return _gated(x, g, xp)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        xc = xp.clip(x, -SIGMOID_GATE_CLIP, SIGMOID_GATE_CLIP)
+        g, dg = self._gate_and_slope(xc, xp)
+        return g + xc * dg
+
+    def torch_native(self) -> nn.Module:
+        from torch import nn
+
+        return nn.Mish()
+
+
+@register
+class Squareplus(Activation):
+    name = "squareplus"
+    family = FAMILY
+    parameters = (
+        Param("b", 4.0, "curvature near 0: squareplus(0) = √b/2; b = 0 is ReLU",
+              non_negative),
+    )
+    doc = Documentation(
+        formula=r"\frac{x + \sqrt{x^2 + b}}{2}",
+        derivative_formula=r"\frac{1}{2}\left(1 + \frac{x}{\sqrt{x^2 + b}}\right)",
+        summary="An algebraic softplus: one square root, no exponentials; positive, "
+        "linear for large x, decays like b/(4|x|) for x -> -inf.",
+        properties=Properties(
+            range=(0.0, INF),
+            monotonic=True,
+            smoothness="Cinf",
+            zero_centred=False,
+            bounded_below=True,
+            bounded_above=False,
+            saturates_left=True,
+            saturates_right=False,
+            cost=1,
+        ),
+        references=(Reference("Squareplus: a softplus-like algebraic rectifier", 2021,
+                              "Barron"),),
+        equivalents=(
+            Equivalent("keras", "keras.activations.squareplus(x, b=4)"),
+            Equivalent("jax", "jax.nn.squareplus(x, b=4)"),
+            Equivalent("torch", "", "not in PyTorch"),
+        ),
+        notes=(
+            "h = hypot(x, √b) never overflows (x² does past 1e154).",
+            "x >= 0: x/2 + h/2; x < 0: (b/4)/(h/2 - x/2), the rationalised form; the "
+            "plain formula cancels to 0 (float32 at x = -1e4 gives 0, true value 1e-4).",
+            "Derivative for x < 0: (b/2)/(h(h - x)), since 1 + x/h = b/(h(h - x)); "
+            "for x >= 0: 1/2 + x/(2h).",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        b = p["b"]
+        h = xp.hypot(x, xp.full_like(x, math.sqrt(b)))
+        half_h, half_x = 0.5 * h, 0.5 * x
+        return xp.where(x >= 0, half_x + half_h, (0.25 * b) / (half_h - half_x))
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        b = p["b"]
+        h = xp.hypot(x, xp.full_like(x, math.sqrt(b)))
+        # h = 0 only at x = 0 with b = 0 (ReLU): slope 1/2 there, the limit as b -> 0
+        right = xp.where(xp.isinf(x), 1.0, 0.5 + 0.5 * (x / xp.where(h == 0, 1.0, h)))
+        left = ((0.5 * b) / h) / (h - x)
+        return xp.where(x >= 0, right, left)
