@@ -1,7 +1,53 @@
-"""(commands being written)"""
+"""``actlab report``: run every lab experiment and write the static HTML site."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import click
 
 
+def _split(values: tuple[str, ...]) -> list[str]:
+    """``--only a,b --only c`` -> ["a", "b", "c"]."""
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+@click.command("report")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("actlab-report"), show_default=True,
+              help="Directory to write the site into.")
+@click.option("--only", "only", multiple=True, metavar="NAMES",
+              help="Run only these experiments (comma list; may be repeated).")
+@click.option("--quick", is_flag=True,
+              help="Small configurations (the whole report in under a minute).")
+@click.option("--seed", type=int, default=None,
+              help="Seed for every experiment (default: each one's own).")
+@click.option("--rerun", is_flag=True, help="Ignore cached results and run everything again.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the index in the web browser.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line on success.")
+def report(out: Path, only: tuple[str, ...], quick: bool, seed: int | None, rerun: bool,
+           open_browser: bool, quiet: bool) -> None:
+    """Run the lab experiments and write an HTML report: atlas, experiments, claims.
+
+    Results are cached in OUT: running the report again with the same
+    configuration only redraws the pages (use --rerun to recompute).
+    """
+    from actlab.report import build_report
+
+    outcome = build_report(out, only=_split(only) or None, quick=quick, seed=seed,
+                           rerun=rerun, quiet=quiet)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(outcome.index.resolve().as_uri())
+    if outcome.failures:
+        print(f"actlab: error: {outcome.summary()}", file=sys.stderr)
+        raise click.exceptions.Exit(1)
+    if not quiet:
+        click.echo(f"{outcome.summary()} in {outcome.seconds:.1f} s")
+
+
 def register(app: click.Group) -> None:
     """Add this module's commands to the app."""
+    app.add_command(report)

@@ -1,0 +1,155 @@
+"""``build_report``: run the experiments, draw the atlas, write the site.
+
+An experiment that fails does not stop the report: its page shows the error,
+the others are written, and the outcome lists the failures so that the CLI can
+exit non-zero with a one-line summary.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import platform
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+
+from actlab.lab.registry import Experiment, experiment, experiments
+from actlab.report.atlas import build_entries
+from actlab.report.runner import ExperimentRun, StepFn, run_all
+from actlab.report.site import RunInfo, write_site
+
+GALLERY = "gallery"  # the experiment whose figures (keyed by activation name) join the atlas
+
+
+@dataclass
+class ReportOutcome:
+    index: Path
+    runs: list[ExperimentRun]
+    seconds: float
+
+    @property
+    def failures(self) -> list[ExperimentRun]:
+        return [r for r in self.runs if not r.ok]
+
+    def summary(self) -> str:
+        """One line: what failed, or that all went well."""
+        if not self.failures:
+            return f"report written to {self.index} ({len(self.runs)} experiments)"
+        names = ", ".join(r.experiment.name for r in self.failures)
+        return (f"{len(self.failures)} of {len(self.runs)} experiments failed ({names}); "
+                f"see {self.index}")
+
+
+def select(only: Sequence[str] | None) -> list[Experiment]:
+    """The experiments to run, in report order; an unknown name is a KeyError naming it."""
+    if not only:
+        return experiments()
+    wanted = []
+    for name in only:
+        exp = experiment(name.strip())
+        if exp not in wanted:
+            wanted.append(exp)
+    order = {e.name: i for i, e in enumerate(experiments())}
+    return sorted(wanted, key=lambda e: order.get(e.name, len(order)))
+
+
+def build_report(
+    out: Path | str = "actlab-report",
+    *,
+    only: Sequence[str] | None = None,
+    quick: bool = False,
+    seed: int | None = None,
+    rerun: bool = False,
+    quiet: bool = False,
+    activations: Sequence[str] | None = None,
+) -> ReportOutcome:
+    """Run (or reuse) the experiments and write the site into ``out``.
+
+    ``activations`` limits the atlas to those catalogue names (default: all).
+    """
+    started = time.perf_counter()
+    out = Path(out)
+    selected = select(only)  # before anything is written: a bad name changes nothing
+    out.mkdir(parents=True, exist_ok=True)
+    with _progress(selected, quiet) as step:
+        runs = run_all(selected, out / "experiments", quick=quick, seed=seed, rerun=rerun,
+                       step=step)
+        step(len(selected), 0.0, "drawing the atlas")
+        atlas = build_entries(out / "atlas" / "img", "img/", activations)
+        _attach_gallery(runs, atlas)
+        step(len(selected), 0.7, "writing pages")
+        info = RunInfo(
+            generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
+            seconds=time.perf_counter() - started,
+            quick=quick,
+            seed=seed,
+            versions=versions(),
+        )
+        pages = write_site(out, runs, atlas, info)
+        step(len(selected), 1.0, "done")
+    return ReportOutcome(pages[0], runs, time.perf_counter() - started)
+
+
+def _attach_gallery(runs: list[ExperimentRun], atlas: list) -> None:
+    """Link each activation's gallery panel (a figure keyed by its name) from its atlas page."""
+    for r in runs:
+        if r.experiment.name == GALLERY and r.result is not None:
+            for entry in atlas:
+                if entry.name in r.record.figures:
+                    entry.gallery.append(f"../experiments/{GALLERY}/{r.record.figures[entry.name]}")
+
+
+def versions() -> dict[str, str]:
+    found = {"actlab": _version("actlab"), "python": platform.python_version()}
+    for package in ("numpy", "torch", "matplotlib", "scikit-learn"):
+        found[package] = _version(package)
+    return found
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+@contextlib.contextmanager
+def _progress(selected: list[Experiment], quiet: bool) -> Iterator[StepFn]:
+    """A rich progress bar with ETA over the experiments (plus one step for the pages)."""
+    total = len(selected) + 1
+    if quiet:
+        yield lambda index, fraction, message: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        TextColumn("[bold]{task.description}", justify="left"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    names = [e.name for e in selected] + ["pages"]
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        task = bar.add_task("report", total=total)
+
+        def step(index: int, fraction: float, message: str) -> None:
+            name = names[min(index, len(names) - 1)]
+            bar.update(task, completed=index + fraction,
+                       description=f"{name}: {message}"[:60])
+
+        yield step
+        bar.update(task, completed=total, description="report done")
