@@ -56,8 +56,9 @@ def identities(result: Result) -> Figure:
     ax.set_xlabel("x")
     ax.set_ylabel("difference / machine epsilon")
     ax.set_title("Both identities hold to a few float64 epsilons")
+    ax.set_ylim(-1.6 * tol, 1.6 * tol)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=9, markerscale=5)
+    ax.legend(fontsize=8, markerscale=5, loc="upper center", ncols=3)
     return fig
 
 
