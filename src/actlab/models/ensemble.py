@@ -60,12 +60,19 @@ class EnsembleMLP(nn.Module):
         self.biases = nn.ParameterList(biases)
 
     def forward(self, x: torch.Tensor, keep_hidden: bool = False) -> torch.Tensor:
-        """x: (S, batch, in) -> (S, batch, out); hidden activations kept in ``self.hidden``."""
+        """x: (S, batch, in) -> (S, batch, out).
+
+        With ``keep_hidden`` the pre-activations and activations of every hidden
+        layer are kept in ``self.pre_activations`` and ``self.hidden``.
+        """
+        self.pre_activations: list[torch.Tensor] = []
         self.hidden: list[torch.Tensor] = []
         last = len(self.weights) - 1
         for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             x = torch.matmul(x, w) + b
             if i < last:
+                if keep_hidden:
+                    self.pre_activations.append(x)
                 x = self._activate(x)
                 if keep_hidden:
                     self.hidden.append(x)

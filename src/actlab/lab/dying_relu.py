@@ -1,0 +1,267 @@
+"""Dying ReLU: nets born dead at initialisation, and units killed by large learning rates.
+
+(a) Born dead.  With weights from a symmetric distribution, a deep ReLU net
+is "born dead" — some layer outputs zero for every input, so the net is a
+constant — with probability tending to 1 as depth grows (Lu, Shin, Su &
+Karniadakis 2019).  Thousands of random nets are pushed through in one
+batched pass; the first layer at which each one dies gives the probability
+for every depth at once, with Wilson confidence intervals.  For a single
+input point (and zero biases) each layer independently kills everything
+with probability 2^-width, so P(dead by depth L) = 1 - (1 - 2^-N)^L exactly:
+the Monte Carlo estimate must match it, which checks the estimator itself.
+
+(b) Killed in training.  A 64-100-100-10 MLP on the digits is trained with
+SGD at increasing learning rates; afterwards a unit is *dead* when its
+derivative is zero on every training example (no gradient can revive it).
+Leaky ReLU, PReLU and ELU have no zero-derivative region, so they cannot die.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from actlab.lab.registry import ProgressFn
+from actlab.lab.result import Claim, Result, Table
+
+LU_2019 = "Lu, Shin, Su & Karniadakis 2019, Dying ReLU and initialization"
+SEEDS_002_003 = "seeds 002, 003 (lecture notes)"
+# A unit is dead when |f'| is below this on every training example: no usable gradient.
+DEAD_SLOPE = 1e-8
+
+
+@dataclass(frozen=True)
+class Config:
+    widths: tuple[int, ...] = (2, 3, 4, 5, 8)  # hidden units per layer
+    max_depth: int = 50  # hidden layers
+    nets: int = 4000  # Monte Carlo networks per width
+    inputs: int = 64  # input points per net, uniform on [-√3, √3]^input_dim
+    input_dim: int = 2
+    bias_std: float = 0.0  # symmetric N(0, bias_std²) biases; 0 = no biases
+    train_activations: tuple[str, ...] = ("relu", "leaky_relu", "prelu", "elu")
+    learning_rates: tuple[float, ...] = (0.01, 0.03, 0.1, 0.3, 1.0)
+    train_seeds: int = 3
+    train_steps: int = 600
+    batch_size: int = 64
+    seed: int = 0
+
+    @classmethod
+    def quick(cls) -> Config:
+        return cls(widths=(2, 4), max_depth=10, nets=400, inputs=16,
+                   train_activations=("relu", "leaky_relu"), learning_rates=(0.01, 1.0),
+                   train_seeds=2, train_steps=100)
+
+
+def wilson_interval(
+    successes: np.ndarray, n: int, z: float = 1.96
+) -> tuple[np.ndarray, np.ndarray]:
+    """95 % Wilson score interval for binomial proportions."""
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def death_depths(width: int, config: Config, inputs: int, seed: int) -> np.ndarray:
+    """For each random net, the first hidden layer at which all units are zero on all inputs
+    (``max_depth + 1`` when it survives)."""
+    import torch
+
+    generator = torch.Generator().manual_seed(seed)
+    n = config.nets
+    x = (torch.rand(n, inputs, config.input_dim, generator=generator) * 2 - 1) * math.sqrt(3)
+    died_at = torch.full((n,), config.max_depth + 1, dtype=torch.int64)
+    fan_in = config.input_dim
+    for layer in range(1, config.max_depth + 1):
+        # He-normal weights: symmetric, variance 2/fan_in
+        w = torch.randn(n, fan_in, width, generator=generator) * math.sqrt(2.0 / fan_in)
+        x = torch.matmul(x, w)
+        if config.bias_std > 0:
+            x = x + torch.randn(n, 1, width, generator=generator) * config.bias_std
+        x = torch.relu(x)
+        dead_now = (x == 0).flatten(1).all(dim=1) & (died_at > config.max_depth)
+        died_at[dead_now] = layer
+        fan_in = width
+    return died_at.numpy()
+
+
+def born_dead_curves(config: Config, progress: ProgressFn | None) -> dict:
+    depths = np.arange(1, config.max_depth + 1)
+    curves: dict[str, dict] = {"depths": depths.tolist(), "domain": {}, "single_point": {}}
+    for k, width in enumerate(config.widths):
+        for kind, inputs in (("domain", config.inputs), ("single_point", 1)):
+            died_at = death_depths(width, config, inputs, seed=config.seed * 7919 + width)
+            dead = (died_at[None, :] <= depths[:, None]).sum(axis=1)
+            low, high = wilson_interval(dead, config.nets)
+            curves[kind][str(width)] = {
+                "p": (dead / config.nets).tolist(), "low": low.tolist(), "high": high.tolist(),
+            }
+        curves["single_point"][str(width)]["theory"] = (
+            1 - (1 - 2.0 ** -width) ** depths).tolist()
+        if progress:
+            progress(0.4 * (k + 1) / len(config.widths), f"born dead: width {width}")
+    return curves
+
+
+def dead_after_training(config: Config, progress: ProgressFn | None) -> dict:
+    import torch
+
+    from actlab.data.digits import load_digits_split
+    from actlab.models.ensemble import EnsembleMLP, train_ensemble
+
+    split = load_digits_split(seed=config.seed)
+    x = torch.tensor(split.x_train, dtype=torch.float32)
+    y = torch.tensor(split.y_train, dtype=torch.int64)
+    lrs = [lr for lr in config.learning_rates for _ in range(config.train_seeds)]
+    seeds = [config.seed * 100 + s for _ in config.learning_rates
+             for s in range(config.train_seeds)]
+    results: dict[str, dict[str, list[float]]] = {}
+    for k, name in enumerate(config.train_activations):
+        model = EnsembleMLP([x.shape[1], 100, 100, 10], name, seeds, init="he")
+        train_ensemble(model, x, y, steps=config.train_steps, learning_rates=lrs,
+                       batch_size=config.batch_size, optimiser="sgd", seed=config.seed)
+        with torch.no_grad():
+            model(x.unsqueeze(0).expand(len(seeds), *x.shape), keep_hidden=True)
+            # a run whose weights blew up to inf/NaN diverged: reported apart, not as "dead"
+            diverged = ~torch.stack([torch.isfinite(p).flatten(1).all(dim=1)
+                                     for p in model.weights]).all(dim=0)
+            dead_parts, inactive_parts = [], []
+            for z in model.pre_activations:  # (S, examples, units)
+                if name == "prelu":
+                    slope = torch.where(z >= 0, 1.0, model.act_params["a"])
+                else:
+                    slope = model.act.grad(z, model.act.params, _torch_backend())
+                dead = torch.abs(slope) < DEAD_SLOPE
+                dead_parts.append(dead.all(dim=1).float().mean(dim=1))
+                inactive_parts.append((z <= 0).all(dim=1).float().mean(dim=1))
+            dead_all = torch.stack(dead_parts).mean(dim=0).numpy()
+            inactive_all = torch.stack(inactive_parts).mean(dim=0).numpy()
+        shape = (len(config.learning_rates), config.train_seeds)
+        ok = ~diverged.numpy().reshape(shape)
+        per_lr_dead = np.where(ok, dead_all.reshape(shape), np.nan)
+        per_lr_inactive = np.where(ok, inactive_all.reshape(shape), np.nan)
+        results[name] = {
+            "dead_mean": _nan_stat(np.nanmean, per_lr_dead),
+            "dead_min": _nan_stat(np.nanmin, per_lr_dead),
+            "dead_max": _nan_stat(np.nanmax, per_lr_dead),
+            "inactive_mean": _nan_stat(np.nanmean, per_lr_inactive),
+            "diverged": (~ok).sum(axis=1).tolist(),
+        }
+        if progress:
+            progress(0.4 + 0.6 * (k + 1) / len(config.train_activations), f"training: {name}")
+    return {"learning_rates": list(config.learning_rates), "activations": results}
+
+
+def _nan_stat(stat, values: np.ndarray) -> list[float | None]:
+    """Per-row statistic ignoring diverged runs; None where every run diverged."""
+    return [None if np.isnan(row).all() else float(stat(row)) for row in values]
+
+
+def _torch_backend():  # small indirection keeps the import lazy
+    from actlab.catalogue.backend import torch_backend
+
+    return torch_backend()
+
+
+def run(config: Config, progress: ProgressFn | None = None) -> Result:
+    start = time.perf_counter()
+    born = born_dead_curves(config, progress)
+    trained = dead_after_training(config, progress)
+
+    deepest = config.max_depth
+    narrow, wide = str(min(config.widths)), str(max(config.widths))
+    p_narrow = born["domain"][narrow]["p"][-1]
+    p_wide = born["domain"][wide]["p"][-1]
+    rows = [[int(w), *[round(born["domain"][w]["p"][d - 1], 3)
+                       for d in _checkpoints(config.max_depth)]]
+            for w in born["domain"]]
+    claims = [
+        Claim.check(
+            "A deep ReLU net with symmetric initialisation is born dead with probability "
+            "→ 1 as depth grows", LU_2019, "→ 1",
+            f"P(dead by depth {deepest}) = {p_narrow:.3f} at width {narrow}",
+            holds=p_narrow > 0.9 and _non_decreasing(born["domain"][narrow]["p"]),
+            partly=p_narrow > 0.5,
+            detail=f"{config.nets} nets, {config.inputs} inputs each, He-normal weights"),
+        Claim.check(
+            "The probability of being born dead falls fast with width", LU_2019,
+            "falls with width", f"depth {deepest}: width {narrow} {p_narrow:.3f}, "
+            f"width {wide} {p_wide:.3f}",
+            holds=p_wide < p_narrow / 2, partly=p_wide < p_narrow),
+    ]
+    # the estimator against the exact single-point formula, at every width and depth
+    inside = [
+        lo - 1e-12 <= th <= hi + 1e-12
+        for w, c in born["single_point"].items()
+        for lo, hi, th in zip(c["low"], c["high"], c["theory"], strict=True)
+    ]
+    claims.append(Claim.check(
+        "Single input point: Monte Carlo matches P = 1 − (1 − 2^−N)^L", "derived here "
+        "(each layer is all-zero with probability 2^−N, independently)", "exact formula",
+        f"{np.mean(inside):.1%} of (width, depth) cells inside the 95 % interval",
+        holds=np.mean(inside) >= 0.9, partly=np.mean(inside) >= 0.75,
+        detail="about 95 % expected by construction of the interval"))
+
+    acts = trained["activations"]
+    lr_rows = [[name, *[_cell(m, d, config.train_seeds) for m, d in
+                        zip(acts[name]["dead_mean"], acts[name]["diverged"], strict=True)]]
+               for name in acts]
+    if "relu" in acts:
+        relu_dead = [np.nan if m is None else m for m in acts["relu"]["dead_mean"]]
+        claims.append(Claim.check(
+            "High learning rates kill ReLU units", SEEDS_002_003, "more dead units at high lr",
+            f"dead ReLU units: {relu_dead[0]:.1%} at lr {config.learning_rates[0]}, "
+            f"{relu_dead[-1]:.1%} at lr {config.learning_rates[-1]}",
+            holds=bool(relu_dead[-1] > relu_dead[0] + 0.05),
+            partly=bool(relu_dead[-1] > relu_dead[0]),
+            detail="runs that diverged are left out of the fraction and counted apart"))
+    for group, statement in ((("leaky_relu", "prelu"), "Leaky ReLU and PReLU units do not die"),
+                             (("elu",), "ELU units do not die")):
+        present = [n for n in group if n in acts]
+        if not present:
+            continue
+        worst = max((m for n in present for m in acts[n]["dead_mean"] if m is not None),
+                    default=float("nan"))
+        claims.append(Claim.check(
+            statement, SEEDS_002_003, "no dead units",
+            f"largest dead fraction ({', '.join(present)}): {worst:.1%}",
+            holds=worst == 0.0, partly=worst < 0.05,
+            detail=f"dead = |f'| < {DEAD_SLOPE:g} on every training example; "
+            "diverged runs left out"))
+    return Result(
+        experiment="dying_relu",
+        config=asdict(config),
+        metrics={"p_born_dead_narrow_deepest": p_narrow, "p_born_dead_wide_deepest": p_wide},
+        tables={
+            "born_dead": Table(
+                columns=["width", *[f"depth {d}" for d in _checkpoints(config.max_depth)]],
+                rows=rows,
+                caption=f"P(born dead), {config.nets} random nets per width, "
+                f"{config.inputs} inputs on [-√3, √3]^{config.input_dim}."),
+            "dead_after_training": Table(
+                columns=["activation", *[f"lr {lr}" for lr in config.learning_rates]],
+                rows=lr_rows,
+                caption=f"Mean fraction of dead hidden units after {config.train_steps} SGD "
+                f"steps on digits (64-100-100-10, He init, {config.train_seeds} seeds)."),
+        },
+        curves={"born_dead": born, "training": trained},
+        claims=claims,
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _cell(dead: float | None, diverged: int, seeds: int) -> str:
+    text = "–" if dead is None else f"{dead:.1%}"
+    return f"{text} ({diverged}/{seeds} diverged)" if diverged else text
+
+
+def _checkpoints(max_depth: int) -> list[int]:
+    return sorted({d for d in (1, 2, 5, 10, 20, 30, 50, max_depth) if d <= max_depth})
+
+
+def _non_decreasing(values: list[float]) -> bool:
+    return all(b >= a for a, b in itertools.pairwise(values))
