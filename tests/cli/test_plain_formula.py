@@ -16,6 +16,8 @@ from actlab.cli.plain_formula import to_plain
         (r"\frac{1}{\beta}\log\left(1 + e^{\beta x}\right)", "1/β log(1 + e^(β x))"),
         (r"\frac{x}{\sqrt{1 + \alpha x^{2}}}", "x/√(1 + α x²)"),
         (r"x\operatorname{erf}(x)", "x erf(x)"),
+        (r"\frac{x}{2\sqrt{x^2 + 1}}", "x/(2√(x² + 1))"),  # not (x/2)·√
+        (r"(g^\top J)_j", "(gᵀ J)_j"),
         (r"\max(0, x)", "max(0, x)"),
     ],
 )

@@ -29,16 +29,17 @@ SYMBOLS = {
     "partial": "∂", "lvert": "|", "rvert": "|", "vert": "|", "lVert": "‖",
     "rVert": "‖", "mid": "|", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈",
     "rceil": "⌉", "langle": "⟨", "rangle": "⟩", "ldots": "…", "cdots": "⋯",
-    "dots": "…", "odot": "⊙", "otherwise": "otherwise",
+    "dots": "…", "odot": "⊙", "otherwise": "otherwise", "top": "ᵀ", "sim": "~", "intercal": "ᵀ",
+    "circ": "∘", "forall": "∀", "exists": "∃", "setminus": "∖", "cup": "∪", "cap": "∩",
 }
 SPACES = {",": " ", ";": " ", ":": " ", " ": " ", "quad": " ", "qquad": " ", "!": ""}
 TEXT_COMMANDS = {"text", "textrm", "textit", "operatorname", "mathrm", "mathbf", "mathit",
-                 "mathcal", "boldsymbol"}
+                 "mathcal", "mathbb", "boldsymbol"}
 SIZING = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr",
           "displaystyle", "textstyle"}
 SUPERSCRIPTS = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
 # one token, or one call without nested parentheses: √(2), erf(x)
-_SIMPLE = re.compile(r"[√\w.′²³]+|[^\s()+\-*/]|[√\w]+\([^()]*\)")
+_SIMPLE = re.compile(r"[√\w.′²³]+|[^\s()+\-*/]|(?:√|[A-Za-z_]\w*)\([^()]*\)|\|[^|]*\|")
 
 
 def _group(s: str, i: int) -> tuple[str, int]:
@@ -62,8 +63,22 @@ def _group(s: str, i: int) -> tuple[str, int]:
 
 
 def _wrap(text: str) -> str:
-    """Parenthesise unless the text is a single token."""
-    return text if _SIMPLE.fullmatch(text) else f"({text})"
+    """Parenthesise unless the text is a single token or already parenthesised."""
+    if len(text) == 1 or _SIMPLE.fullmatch(text) or _parenthesised(text):
+        return text
+    return f"({text})"
+
+
+def _parenthesised(text: str) -> bool:
+    """'(a + b)' yes; '(a) + (b)' no."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth = 0
+    for position, c in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(c, 0)
+        if depth == 0 and position < len(text) - 1:
+            return False
+    return True
 
 
 def _split_top(body: str, sep: str) -> list[str]:
@@ -160,8 +175,8 @@ def _convert(s: str) -> str:
             text = to_plain(arg)
             if c == "^" and re.fullmatch(r"[0-9+\-]+", text):
                 out.append(text.translate(SUPERSCRIPTS))
-            elif c == "^" and text == "′":
-                out.append("′")
+            elif c == "^" and text in ("′", "ᵀ"):
+                out.append(text)
             else:
                 out.append(c + _wrap(text))
         elif c == "{":
