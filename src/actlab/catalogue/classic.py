@@ -1,1 +1,264 @@
-"""(being written)"""
+"""Classic and often-requested smooth activations: gaussian, sine, bent identity, snake.
+
+(ISRU and LiSHT, listed with these in catalogue.md, live in ``sigmoidal.py``.)
+
+Each formula is rearranged so that no intermediate overflows or cancels:
+the bent identity's (sqrt(x^2 + 1) - 1)/2 becomes x·x/(2(hypot(x, 1) + 1)),
+snake's derivative 1 + sin(2ax) becomes 2 sin^2(ax + pi/4).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from actlab.catalogue.activation import Activation
+from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.metadata import (
+    Documentation,
+    Equivalent,
+    Param,
+    Properties,
+    Reference,
+    finite,
+    positive,
+)
+from actlab.catalogue.registry import register
+
+INF = float("inf")
+TF_PLAYGROUND_22 = Reference(
+    "TensorFlow Playground pull request #22 (more activation functions: gaussian, "
+    "bent identity, ...)",
+    2016,
+    "tensorflow/playground contributors",
+    "https://github.com/tensorflow/playground/pull/22",
+)
+
+
+def _sin_cos_of_product(w: Any, x: Array, xp: Backend) -> tuple[Array, Array]:
+    """sin(w·x) and cos(w·x), finite wherever x is, even where the product w·x overflows.
+
+    There the argument's float spacing exceeds 2π, so any value in [-1, 1] is as accurate
+    as the input allows; we return sin(2^k h), cos(2^k h) for h = (w/2^k)·x by k angle
+    doublings (exact identities), rather than sin(inf) = NaN.  ``w`` is a float, or a
+    0-d tensor when learnable in PyTorch.
+    """
+    wx = w * x
+    s, c = xp.sin(wx), xp.cos(wx)
+    overflow = xp.isinf(wx) & ~xp.isinf(x)
+    if bool(overflow.any()):  # rare: only |x| near the float maximum with |w| > 1
+        k = max(1, math.ceil(math.log2(abs(float(w)))) + 1)
+        h = (w * 2.0**-k) * x
+        sh, ch = xp.sin(h), xp.cos(h)
+        for _ in range(k):
+            sh, ch = 2.0 * sh * ch, (ch - sh) * (ch + sh)
+        s, c = xp.where(overflow, sh, s), xp.where(overflow, ch, c)
+    return s, c
+
+
+@register
+class Gaussian(Activation):
+    name = "gaussian"
+    family = "classic"
+    doc = Documentation(
+        formula=r"e^{-x^2}",
+        derivative_formula=r"-2x\,e^{-x^2}",
+        summary="The Gaussian bump of radial-basis-function networks: a local, even "
+        "response that vanishes in both tails.",
+        properties=Properties(
+            range=(0.0, 1.0),
+            monotonic=False,
+            smoothness="Cinf",
+            zero_centred=False,
+            bounded_below=True,
+            bounded_above=True,
+            saturates_left=True,
+            saturates_right=True,
+            cost=1,
+        ),
+        references=(
+            TF_PLAYGROUND_22,
+            Reference("TensorFlow Playground pull request #246 (gaussian activation request)",
+                      None, "tensorflow/playground contributors",
+                      "https://github.com/tensorflow/playground/pull/246"),
+            Reference("Multivariable functional interpolation and adaptive networks", 1988,
+                      "Broomhead & Lowe"),
+        ),
+        equivalents=(
+            Equivalent("tf_playground", "Gaussian (requested in PRs #22 / #246)",
+                       "not in the released playground"),
+            Equivalent("torch", "torch.exp(-x * x)", "no module"),
+        ),
+        notes=(
+            "x² overflowing to inf gives e^-inf = 0, the correct rounded result; the "
+            "derivative is −2·(x·e^{−x²}) so that −2x cannot overflow first, and is set to "
+            "0 at ±inf explicitly (inf·0 would be NaN there).",
+            "The relative error from rounding x² grows like x²·eps: that is the "
+            "condition number κ = 2x², no algorithm can do better once x is rounded.",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return xp.exp(-(x * x))
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        # x·e^(-x²) first: -2x alone overflows at the float maximum (then -inf·0 = NaN)
+        slope = -2.0 * (x * xp.exp(-(x * x)))
+        return xp.where(xp.isinf(x), 0.0, slope)
+
+
+@register
+class Sin(Activation):
+    name = "sin"
+    family = "classic"
+    aliases: ClassVar[dict[str, dict[str, Any]]] = {"sinusoid": {}, "sine": {}}
+    parameters = (
+        Param("omega", 1.0, "frequency omega_0 (SIREN uses 30 in the first layer)", finite),
+    )
+    doc = Documentation(
+        formula=r"\sin(\omega_0 x)\quad(\omega_0 = 1)",
+        derivative_formula=r"\omega_0 \cos(\omega_0 x)",
+        summary="Periodic activation of implicit neural representations (SIREN): "
+        "derivatives of every order are again sinusoids.",
+        properties=Properties(
+            range=(-1.0, 1.0),
+            monotonic=False,
+            smoothness="Cinf",
+            zero_centred=True,
+            bounded_below=True,
+            bounded_above=True,
+            saturates_left=False,
+            saturates_right=False,
+            cost=1,
+        ),
+        references=(
+            Reference("Implicit neural representations with periodic activation functions "
+                      "(SIREN)", 2020,
+                      "Sitzmann, Martel, Bergman, Lindell & Wetzstein"),
+            Reference("TensorFlow Playground pull request #138 (sine activation)", None,
+                      "tensorflow/playground contributors",
+                      "https://github.com/tensorflow/playground/pull/138"),
+        ),
+        equivalents=(
+            Equivalent("torch", "torch.sin(omega * x)", "no module"),
+            Equivalent("tf_playground", "Sine (PR #138)", "not in the released playground"),
+        ),
+        notes=(
+            "sin(±inf) has no limit: NaN, without a warning.",
+            "For large |ω₀x| the rounding of the product ω₀x is amplified by the condition "
+            "number |ω₀x·cot(ω₀x)|; sin and cos themselves are correctly reduced.",
+            "Where ω₀x overflows for a finite x the result is still finite (angle doubling "
+            "from (ω₀/2^k)·x), not sin(inf) = NaN.",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return _sin_cos_of_product(p["omega"], x, xp)[0]
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        omega = p["omega"]
+        return omega * _sin_cos_of_product(omega, x, xp)[1]
+
+
+@register
+class BentIdentity(Activation):
+    name = "bent_identity"
+    family = "classic"
+    doc = Documentation(
+        formula=r"\frac{\sqrt{x^2 + 1} - 1}{2} + x",
+        derivative_formula=r"\frac{x}{2\sqrt{x^2 + 1}} + 1",
+        summary="Identity bent upwards: slope 1/2 far left, 3/2 far right, never "
+        "saturating; a smooth, monotone, unbounded alternative to leaky ReLU.",
+        properties=Properties(
+            range=(-INF, INF),
+            monotonic=True,
+            smoothness="Cinf",
+            zero_centred=True,
+            bounded_below=False,
+            bounded_above=False,
+            saturates_left=False,
+            saturates_right=False,
+            cost=1,  # one hypot (a square root)
+        ),
+        references=(TF_PLAYGROUND_22,),
+        equivalents=(
+            Equivalent("tf_playground", "Bent identity (requested in PR #22)",
+                       "not in the released playground"),
+        ),
+        notes=(
+            "(sqrt(x²+1) − 1)/2 cancels for small x and x² overflows past 1e154: written as "
+            "x·u/2 with u = x/(hypot(x, 1) + 1) in (−1, 1), so f = x(1 + u/2).",
+            "Derivative 1 + v/2 with v = x/hypot(x, 1); u and v take their limits ±1 at ±inf "
+            "explicitly (inf/inf would be NaN).",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        u = xp.where(xp.isinf(x), xp.sign(x), x / (xp.hypot(x, 1.0) + 1.0))
+        return x * (1.0 + 0.5 * u)
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        v = xp.where(xp.isinf(x), xp.sign(x), x / xp.hypot(x, 1.0))
+        return 1.0 + 0.5 * v
+
+
+@register
+class Snake(Activation):
+    name = "snake"
+    family = "classic"
+    parameters = (
+        Param("a", 1.0, "frequency (> 0); learned per channel in Ziyin et al. and BigVGAN",
+              positive, learnable=True),
+    )
+    doc = Documentation(
+        formula=r"x + \frac{\sin^2(a x)}{a}\quad(a = 1)",
+        derivative_formula=r"\frac{\partial f}{\partial x} = 1 + \sin(2 a x) = "
+        r"2\sin^2\!\left(a x + \tfrac{\pi}{4}\right)",
+        summary="Identity plus a periodic ripple: monotone, and able to extrapolate "
+        "periodic signals that ReLU and tanh networks cannot.",
+        properties=Properties(
+            range=(-INF, INF),
+            monotonic=True,  # f' = 1 + sin(2ax) >= 0
+            smoothness="Cinf",
+            zero_centred=True,
+            bounded_below=False,
+            bounded_above=False,
+            saturates_left=False,
+            saturates_right=False,
+            learnable=("a",),
+            cost=1,
+        ),
+        references=(
+            Reference("Neural networks fail to learn periodic functions and how to fix it",
+                      2020, "Ziyin, Hartwig & Ueda"),
+            Reference("BigVGAN: a universal neural vocoder with large-scale training", 2023,
+                      "Lee, Ping, Ginsburg, Catanzaro & Yoon"),
+        ),
+        equivalents=(
+            Equivalent("torch", "x + torch.sin(a * x) ** 2 / a", "no module"),
+        ),
+        notes=(
+            "sin²(ax)/a is computed as s·(s/a) with s = sin(ax): s/a ≈ x never overflows and "
+            "s² never underflows to 0 while the ratio sin²(ax)/a ≈ a x² still matters.",
+            "Where ax overflows (or x = ±inf) the ripple, at most 1/a, is negligible "
+            "against x and is dropped, so f(±inf) = ±inf.",
+            "The derivative 1 + sin(2ax) cancels near its zeros; 2 sin²(ax + π/4) does not.",
+            "f'(±inf) has no limit: NaN.",
+        ),
+    )
+
+    def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        a = p["a"]  # a float, or a tensor when learnable in PyTorch
+        ax = a * x
+        s = xp.sin(ax)
+        ripple = xp.where(xp.isinf(ax), 0.0, s * (s / a))
+        return x + ripple
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        a = p["a"]
+        shifted = xp.sin(a * x + math.pi / 4.0)
+        slope = 2.0 * (shifted * shifted)
+        # where a·x overflows (finite x): (sin + cos)² = 1 + sin(2ax) from the doubling path
+        s, c = _sin_cos_of_product(a, x, xp)
+        return xp.where(xp.isinf(a * x) & ~xp.isinf(x), (s + c) * (s + c), slope)

@@ -174,7 +174,9 @@ class HardSigmoid(Activation):
         ),
         kinks=_corner_kinks(-3.0, 3.0, 0.0, 1.0),
         equivalents=(
-            Equivalent("torch", "torch.nn.Hardsigmoid()"),
+            Equivalent("torch", "torch.nn.Hardsigmoid()",
+                       "its float64 backward uses the float32 constant 1/6 "
+                       "(0.1666666716...), 3e-8 relative off"),
             Equivalent("keras", "keras.activations.hard_sigmoid",
                        "Keras 3: same; Keras 2 / tf.keras used clip(0.2x + 0.5, 0, 1) "
                        "(corners at ±2.5)"),
