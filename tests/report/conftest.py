@@ -73,9 +73,15 @@ def _module(name: str, runner: Any) -> types.ModuleType:
     return module
 
 
+@dataclass
+class Fakes:
+    names: list[str]
+    calls: dict[str, int]  # experiment name -> how many times run() was called
+
+
 @pytest.fixture
-def fake_experiments(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Register ``fake_good`` and ``fake_bad``; returns their names."""
+def fake_experiments(monkeypatch: pytest.MonkeyPatch) -> Fakes:
+    """Register ``fake_good`` and ``fake_bad`` for one test."""
     registry.experiments()  # register the real ones first, so ours are added after
     CALLS.clear()
     fakes = {
@@ -88,4 +94,4 @@ def fake_experiments(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setitem(sys.modules, f"{FAKE_MODULE}_bad", _module("bad", run_bad))
     for name, exp in fakes.items():
         monkeypatch.setitem(registry.EXPERIMENTS, name, exp)
-    return list(fakes)
+    return Fakes(list(fakes), CALLS)

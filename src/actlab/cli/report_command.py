@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+from typing import Any
 
 import click
+
+
+class ReportFailed(click.ClickException):
+    """Some experiments failed: the site is written, the exit code says it is incomplete."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"actlab: error: {self.message}", err=True, file=file)
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -42,8 +51,7 @@ def report(out: Path, only: tuple[str, ...], quick: bool, seed: int | None, reru
 
         webbrowser.open(outcome.index.resolve().as_uri())
     if outcome.failures:
-        print(f"actlab: error: {outcome.summary()}", file=sys.stderr)
-        raise click.exceptions.Exit(1)
+        raise ReportFailed(outcome.summary())
     if not quiet:
         click.echo(f"{outcome.summary()} in {outcome.seconds:.1f} s")
 

@@ -24,7 +24,7 @@ from actlab.report.formula import FormulaRenderer
 PLOT_RANGE = (-5.0, 5.0)
 FUNCTION_COLOUR = "#1f5fa8"
 DERIVATIVE_COLOUR = "#d9822b"
-PLOT_STYLE = "v1"  # change to redraw every cached atlas plot after a style change
+PLOT_STYLE = "v2"  # change to redraw every cached atlas plot after a style change
 
 
 @dataclass
@@ -152,9 +152,10 @@ def curves(act: Any, x: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, str]
     pair = np.stack([x, np.zeros_like(x)], axis=-1)
     y = np.asarray(act(pair), dtype=float)
     if y.shape[-1] == 2:
-        return y[..., 0], None, "first component of f([x, 0])"
+        return y[..., 0], None, "The first component of f([x, 0])"
     pair = np.stack([x, x], axis=-1)  # gated entries halve the axis: f([x, x]) = x·g(x)
-    return np.asarray(act(pair), dtype=float)[..., 0], None, "f([x, x])"
+    note = "The output of f([x, x]) (both halves x)"
+    return np.asarray(act(pair), dtype=float)[..., 0], None, note
 
 
 def _draw_plots(act: Any, entry: AtlasEntry, image_dir: Path) -> None:

@@ -1,0 +1,199 @@
+"""The report as files: pages and links, claims, failures, the cache and the CLI."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from actlab.cli import main
+from actlab.report import build_report
+
+ATLAS = ["relu", "elu", "heaviside"]  # a small atlas keeps these tests fast
+
+
+class _Links(HTMLParser):
+    """Collects href and src attributes, and the text of each claims-table row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []  # (tag, url)
+        self.claim_rows: list[tuple[str, str]] = []  # (data-verdict, text)
+        self._row: list[str] | None = None
+        self._verdict = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for key in ("href", "src"):
+            if values.get(key):
+                self.links.append((tag, values[key] or ""))
+        if tag == "tr" and "claim-row" in (values.get("class") or ""):
+            self._row, self._verdict = [], values.get("data-verdict") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tr" and self._row is not None:
+            self.claim_rows.append((self._verdict, " ".join("".join(self._row).split())))
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._row is not None:
+            self._row.append(data + " ")
+
+
+def parse(page: Path) -> _Links:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def local_targets(page: Path) -> list[tuple[str, Path]]:
+    """Every link or image of ``page`` that points into the site, as a file path."""
+    found = []
+    for tag, url in parse(page).links:
+        parts = urlsplit(url)
+        if parts.scheme or url.startswith(("#", "data:")):
+            continue
+        found.append((tag, (page.parent / parts.path).resolve()))
+    return found
+
+
+@pytest.fixture
+def report(tmp_path: Path, fake_experiments) -> tuple[Path, object]:
+    out = tmp_path / "site"
+    outcome = build_report(out, only=fake_experiments.names, quick=True, quiet=True,
+                           activations=ATLAS)
+    return out, outcome
+
+
+def test_every_page_linked_from_the_index_exists_and_every_image_file_too(report) -> None:
+    out, _ = report
+    index = out / "index.html"
+    pages = {index}
+    for _tag, target in local_targets(index):
+        assert target.is_file(), f"index links to missing {target}"
+        if target.suffix == ".html":
+            pages.add(target)
+    # the index reaches every experiment page and every atlas page
+    assert {p.name for p in pages} >= {"fake_good.html", "fake_bad.html",
+                                       *(f"{n}.html" for n in ATLAS)}
+    images = 0
+    for page in pages:
+        for tag, target in local_targets(page):
+            assert target.is_file(), f"{page.name} refers to missing {target}"
+            images += tag == "img"
+    assert images > 3 * len(ATLAS)  # thumbnails, plots and formula pieces
+
+
+def test_claims_table_lists_each_claim_with_its_verdict(report) -> None:
+    out, outcome = report
+    rows = parse(out / "index.html").claim_rows
+    claims = [c for r in outcome.runs if r.result for c in r.result.claims]
+    assert len(rows) == len(claims) == 3
+    for claim, (verdict, text) in zip(claims, rows, strict=True):
+        assert verdict == claim.verdict
+        assert claim.statement in text and claim.source in text
+        assert text.rstrip().endswith(claim.verdict)
+    assert {v for v, _ in rows} == {"reproduced", "partly", "not reproduced"}
+    # the experiment's own page repeats its claims
+    assert len(parse(out / "experiments" / "fake_good.html").claim_rows) == 3
+
+
+def test_failing_experiment_is_reported_and_the_others_written(report) -> None:
+    out, outcome = report
+    assert [r.experiment.name for r in outcome.failures] == ["fake_bad"]
+    assert "1 of 2 experiments failed (fake_bad)" in outcome.summary()
+    bad = (out / "experiments" / "fake_bad.html").read_text()
+    assert "the fake experiment broke on purpose" in bad and "Traceback" in bad
+    good = out / "experiments" / "fake_good"
+    assert json.loads((good / "result.json").read_text())["experiment"] == "fake_good"
+    assert (good / "curve.png").stat().st_size > 1000
+    assert "failed" in (out / "index.html").read_text()
+
+
+def test_cached_result_is_reused_until_the_config_changes_or_rerun(
+    tmp_path: Path, fake_experiments
+) -> None:
+    out = tmp_path / "site"
+    kwargs = {"only": ["fake_good"], "quiet": True, "activations": ["relu"]}
+    first = build_report(out, quick=True, **kwargs)
+    assert fake_experiments.calls["fake_good"] == 1 and not first.runs[0].record.cached
+    again = build_report(out, quick=True, **kwargs)
+    assert fake_experiments.calls["fake_good"] == 1 and again.runs[0].record.cached
+    assert again.runs[0].result.claims == first.runs[0].result.claims
+    build_report(out, quick=True, rerun=True, **kwargs)
+    assert fake_experiments.calls["fake_good"] == 2
+    build_report(out, quick=False, **kwargs)  # another config: points=50 instead of 10
+    assert fake_experiments.calls["fake_good"] == 3
+    seeded = build_report(out, quick=False, seed=7, **kwargs)  # --seed reaches the config
+    assert fake_experiments.calls["fake_good"] == 4 and seeded.runs[0].record.config["seed"] == 7
+
+
+def test_failed_run_is_not_cached(tmp_path: Path, fake_experiments) -> None:
+    out = tmp_path / "site"
+    for _ in range(2):
+        build_report(out, only=["fake_bad"], quick=True, quiet=True, activations=["relu"])
+    assert fake_experiments.calls["fake_bad"] == 2
+
+
+def test_gallery_figures_join_the_atlas_pages(
+    tmp_path: Path, fake_experiments, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from actlab.report import builder
+
+    monkeypatch.setattr(builder, "GALLERY", "fake_good")  # its figure "relu" is a panel
+    out = tmp_path / "site"
+    build_report(out, only=["fake_good"], quick=True, quiet=True, activations=["relu", "elu"])
+    relu = [u for _, u in parse(out / "atlas" / "relu.html").links]
+    assert "../experiments/fake_good/relu.png" in relu
+    assert not any("fake_good" in u for _, u in parse(out / "atlas" / "elu.html").links)
+
+
+def test_cli_unknown_experiment_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    code = main(["report", "--out", str(out), "--only", "gates,no_such_experiment", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "no_such_experiment" in err
+    assert not out.exists()  # nothing is run or written for a bad selection
+
+
+def test_cli_exits_non_zero_with_a_summary_when_an_experiment_fails(
+    tmp_path: Path, fake_experiments, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import actlab
+
+    monkeypatch.setattr(actlab, "names", lambda: ["relu"])  # a one-entry atlas: fast
+    out = tmp_path / "site"
+    # --only both comma-separated and repeated
+    code = main(["report", "--out", str(out), "--only", "fake_good", "--only", "fake_bad",
+                 "--quick", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.strip().count("\n") == 0
+    assert "1 of 2 experiments failed (fake_bad)" in err
+    assert (out / "experiments" / "fake_good.html").is_file()
+    assert (out / "experiments" / "fake_bad.html").is_file()
+
+
+def test_cli_success_prints_where_the_report_is(
+    tmp_path: Path, fake_experiments, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import actlab
+
+    monkeypatch.setattr(actlab, "names", lambda: ["relu"])
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    out = tmp_path / "site"
+    code = main(["report", "--out", str(out), "--only", "fake_good", "--quick", "--open"])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "report written to" in captured.out
+    assert "100%" in captured.err  # the progress bar (on stderr, so stdout stays clean)
+    assert opened == [(out / "index.html").resolve().as_uri()]
