@@ -1,0 +1,36 @@
+"""Figures of the saturation-in-training experiment (Glorot & Bengio's Fig. 2 and 4, in kind)."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from actlab.lab.result import Result
+
+
+def figures(result: Result) -> dict[str, Figure]:
+    names = list(result.curves)
+    fig = Figure(figsize=(11, 3.1 * len(names)), layout="constrained")
+    axes = fig.subplots(len(names), 2, squeeze=False)
+    for row, name in enumerate(names):
+        data = result.curves[name]
+        steps = np.asarray(data["steps"])
+        ax_mean, ax_sat = axes[row]
+        for layer, series in data["layers"].items():
+            mean, std = np.asarray(series["mean"]), np.asarray(series["std"])
+            line, = ax_mean.plot(steps, mean, label=layer)
+            ax_mean.fill_between(steps, mean - std, mean + std, color=line.get_color(), alpha=0.12)
+            ax_sat.plot(steps, series["saturated"], label=layer)
+        ax_mean.set_title(f"{name}: activation mean ± std per layer", fontsize=10)
+        threshold = result.config["saturation_threshold"]
+        ax_sat.set_title(f"{name}: fraction saturated (|f'| < {threshold:g})", fontsize=10)
+        ax_sat.set_ylim(-0.02, 1.02)
+        for ax in (ax_mean, ax_sat):
+            ax.set_xlabel("SGD step")
+            ax.grid(alpha=0.3)
+        ax_mean.legend(fontsize=7)
+    cfg = result.config
+    fig.suptitle(f"Saturation during training: {cfg['hidden_layers']} hidden layers × "
+                 f"{cfg['width']}, {cfg['init']} init, statistics on {cfg['probe_size']} "
+                 "fixed digits")
+    return {"layer_statistics": fig}
