@@ -251,9 +251,11 @@ class Snake(Activation):
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         a = p["a"]  # a float, or a tensor when learnable in PyTorch
         ax = a * x
-        s = xp.sin(ax)
-        ripple = xp.where(xp.isinf(ax), 0.0, s * (s / a))
-        return x + ripple
+        overflow = xp.isinf(ax)
+        # sin of a finite stand-in where ax overflows: the masked branch must not be NaN,
+        # or autograd (learnable a) would send 0·NaN = NaN back through it
+        s = xp.sin(xp.where(overflow, 0.0, ax))
+        return x + xp.where(overflow, 0.0, s * (s / a))
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         a = p["a"]
