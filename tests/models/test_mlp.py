@@ -149,6 +149,15 @@ def _keeps_shape(name: str) -> bool:
 VECTOR_SAME_SHAPE = [n for n in actlab.names() if _keeps_shape(n)]
 
 
+def _torch_params(act: actlab.Activation) -> dict[str, object]:
+    """Parameters as the torch back end sees them: learnable ones as (constant) tensors."""
+    learnable = {spec.name for spec in act.parameters if spec.learnable}
+    return {
+        k: torch.tensor(v, dtype=torch.float64) if k in learnable else v
+        for k, v in act.params.items()
+    }
+
+
 def _torch_gradients(net: MLP, X: np.ndarray, Y: np.ndarray) -> tuple[float, list[np.ndarray]]:
     """Loss and gradients by torch autograd through each entry's forward formula."""
     backend = torch_backend()
@@ -158,7 +167,7 @@ def _torch_gradients(net: MLP, X: np.ndarray, Y: np.ndarray) -> tuple[float, lis
     z = a
     for W, b, act in zip(Ws, bs, net.activations, strict=True):
         z = a @ W + b
-        a = act.forward(z, act.params, backend)
+        a = act.forward(z, _torch_params(act), backend)
     if net.loss == "softmax_cross_entropy":
         loss = torch.nn.functional.cross_entropy(z, torch.tensor(Y))
     else:

@@ -13,12 +13,16 @@ def load_digits_split(test_size: float = 0.2, seed: int = 0) -> Split:
     if not 0 < test_size < 1:
         raise UserError(f"test_size must be in (0, 1), got {test_size}")
     from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
 
     bunch = load_digits()
     x = bunch.data.astype(np.float64) / 16.0  # pixel intensities are 0..16
     y = bunch.target.astype(np.int64)
-    x_tr, x_te, y_tr, y_te = train_test_split(
-        x, y, test_size=test_size, random_state=seed, stratify=y
-    )
-    return Split(x_tr, y_tr, x_te, y_te)
+    # stratified: the same fraction of every class goes to the test part
+    rng = np.random.default_rng(seed)
+    test = np.zeros(len(y), dtype=bool)
+    for label in np.unique(y):
+        members = rng.permutation(np.flatnonzero(y == label))
+        test[members[: round(test_size * len(members))]] = True
+    train_idx = rng.permutation(np.flatnonzero(~test))
+    test_idx = rng.permutation(np.flatnonzero(test))
+    return Split(x[train_idx], y[train_idx], x[test_idx], y[test_idx])
