@@ -204,16 +204,18 @@ def numpy_rows(names: list[str], n: int, repeat: int, dtypes: list[Any]) -> list
     for dtype in dtypes:
         base = benchmark_input(actlab.get("relu"), n, dtype)
         scratch = np.empty_like(base)
-        copy_s = best_time(lambda b=base, s=scratch: np.copyto(s, b), repeat)
-        exp_s = best_time(lambda b=base: np.exp(b), repeat)
         positive = np.abs(base) + dtype(1e-3)  # log and sqrt timed on their domain
-        pass_s = {
-            fname: best_time(lambda f=f, b=(positive if fname in ("log", "sqrt") else base):
-                             f(b), repeat)
-            for fname, f in TRANSCENDENTALS.items()
-        }
-        print(f"  baselines {np.dtype(dtype).name}: copy {copy_s * 1e3:.2f} ms, "
-              f"exp {exp_s * 1e3:.2f} ms", file=sys.stderr)
+
+        def baseline(fname: str, base: np.ndarray = base, scratch: np.ndarray = scratch,
+                     positive: np.ndarray = positive) -> float:
+            # re-measured next to every entry, so that load drift on a shared machine
+            # moves the entry and its baselines together
+            if fname == "copy":
+                return best_time(lambda: np.copyto(scratch, base), repeat)
+            f = TRANSCENDENTALS[fname]
+            arg = positive if fname in ("log", "sqrt") else base
+            return best_time(lambda: f(arg), repeat)
+
         for name in names:
             act = actlab.get(name)
             row = NumpyRow(name, np.dtype(dtype).name)
@@ -224,6 +226,8 @@ def numpy_rows(names: list[str], n: int, repeat: int, dtypes: list[Any]) -> list
             elif len(needs[0]) != act.properties.cost:
                 row.cost_check = f"declared {len(needs[0])}, cost {act.properties.cost}"
             row.needs_forward, row.needs_derivative = needs
+            copy_s, exp_s = baseline("copy"), baseline("exp")
+            pass_s = {f: baseline(f) for f in {*needs[0], *needs[1]}}
             try:
                 x = benchmark_input(act, n, dtype)
                 row.forward_s = best_time(lambda a=act, x=x: a(x), repeat)
@@ -423,8 +427,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"actlab catalogue benchmark: n = {args.n:,}, min of {args.repeat} repeats, "
           f"{len(names)} entries", flush=True)
     np_rows = numpy_rows(names, args.n, args.repeat, dtypes)
-    print(f"\nNumPy (ratios to same-run np.copyto, np.exp and the entry's transcendentals; "
-          f"targets: no transcendental <= {COPY_TARGET}x copy, else <= "
+    print(f"\nNumPy (ratios to np.copyto, np.exp and the entry's transcendentals, re-timed next "
+          f"to each entry; targets: no transcendental <= {COPY_TARGET}x copy, else <= "
           f"{TRANSCENDENTAL_TARGET}x their sum; '·' = no target, vector entries)")
     print(numpy_table(np_rows))
 
