@@ -88,8 +88,8 @@ class MLP:
 
     >>> from actlab.data import gate
     >>> X, y = gate("xor")
-    >>> net = MLP([2, 2, 1], activation="sigmoid", learning_rate=1.0, optimiser="adam", seed=0)
-    >>> losses = net.fit(X, y, epochs=500)
+    >>> net = MLP([2, 2, 1], activation="sigmoid", optimiser="adam", learning_rate=0.05)
+    >>> losses = net.fit(X, y, epochs=2000)
     >>> net.score(X, y)
     1.0
     """

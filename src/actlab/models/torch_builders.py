@@ -17,13 +17,13 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-
 import torch
+from torch import nn
+
 from actlab.catalogue import Activation
 from actlab.catalogue.backend import NUMPY
 from actlab.models.initialisers import INITIALISERS, initial_variance
 from actlab.models.neuron import as_activation
-from torch import nn
 
 _PROBE_WIDTH = 720  # divisible by every small shrink factor (2, 3, 4, 5, 6, 8, 9, 10, ...)
 
