@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +50,6 @@ def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: b
     """Run experiment NAME; write OUT/NAME/result.json and one PNG per figure."""
     from rich.console import Console
 
-    from actlab.lab.outputs import save_run
     from actlab.lab.registry import experiment
 
     exp = experiment(name)  # unknown name -> KeyError -> one line, exit 2
@@ -63,17 +61,19 @@ def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: b
         overrides["seed"] = seed
     config = exp.config(quick=quick, **overrides)
     console = Console(stderr=True, quiet=quiet)
-    result = _run_with_progress(exp, config, console, quiet)
-    drawing = nullcontext() if quiet else console.status("drawing figures", spinner="dots")
-    with drawing:
-        written = save_run(exp, result, out)
+    result, written = _run_and_save(exp, config, out, console, quiet)
     _print_summary(result, written)
 
 
-def _run_with_progress(exp: Any, config: Any, console: Any, quiet: bool) -> Any:
-    """Run the experiment behind a rich progress bar with ETA (none when quiet)."""
+def _run_and_save(exp: Any, config: Any, out: Path, console: Any,
+                  quiet: bool) -> tuple[Any, dict[str, Path]]:
+    """Run the experiment, then save JSON and PNGs, behind rich progress bars with ETA
+    (one for the run, one for the figures; none when quiet)."""
+    from actlab.lab.outputs import save_run
+
     if quiet:
-        return exp.run(config)
+        result = exp.run(config)
+        return result, save_run(exp, result, out)
     from rich.progress import (
         BarColumn,
         Progress,
@@ -85,16 +85,20 @@ def _run_with_progress(exp: Any, config: Any, console: Any, quiet: bool) -> Any:
 
     columns = (TextColumn("[bold]{task.fields[name]}"), BarColumn(), TaskProgressColumn(),
                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-               TextColumn("{task.description}"))
+               TextColumn("{task.description}", markup=False))
     with Progress(*columns, console=console, transient=False) as bar:
-        task = bar.add_task("starting", total=1.0, name=exp.name)
+        def tracker(task: Any) -> Any:
+            def progress(fraction: float, message: str) -> None:
+                bar.update(task, completed=min(max(fraction, 0.0), 1.0), description=message)
+            return progress
 
-        def progress(fraction: float, message: str) -> None:
-            bar.update(task, completed=min(max(fraction, 0.0), 1.0), description=message)
-
-        result = exp.run(config, progress=progress)
-        bar.update(task, completed=1.0, description="done")
-    return result
+        running = bar.add_task("starting", total=1.0, name=exp.name)
+        result = exp.run(config, progress=tracker(running))
+        bar.update(running, completed=1.0, description="done")
+        drawing = bar.add_task("drawing", total=1.0, name="figures")
+        written = save_run(exp, result, out, progress=tracker(drawing))
+        bar.update(drawing, completed=1.0, description="done")
+    return result, written
 
 
 _VERDICT_STYLE = {"reproduced": "green", "partly": "yellow", "not reproduced": "red"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from actlab.lab.registry import Experiment
+from actlab.lab.registry import Experiment, ProgressFn
 from actlab.lab.result import Result
 
 RESULT_FILE = "result.json"
@@ -30,9 +30,10 @@ def save_run(
     *,
     dpi: int = 110,
     figures: bool = True,
+    progress: ProgressFn | None = None,
 ) -> dict[str, Path]:
     """Write ``result.json`` and every figure of ``result`` as PNG into
-    ``<directory>/<experiment.name>/``.
+    ``<directory>/<experiment.name>/``; ``progress(fraction, figure name)`` after each PNG.
 
     Returns ``{"result": json path, <figure name>: png path, ...}``.
     """
@@ -40,10 +41,15 @@ def save_run(
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {"result": result.save(out / RESULT_FILE)}
     if figures:
-        for name, fig in experiment.figures(result).items():
+        drawn = experiment.figures(result)
+        total = len(drawn)
+        for i, name in enumerate(list(drawn)):
+            fig = drawn.pop(name)  # drop each figure once saved: the gallery has dozens
             path = out / figure_filename(name)
             fig.savefig(path, dpi=dpi)
             written[name] = path
+            if progress:
+                progress((i + 1) / total, name)
     return written
 
 
