@@ -25,7 +25,7 @@ class Config:
     big_input: tuple[float, ...] = BIG_INPUT  # overflows the naive formula
     n_random: int = 2000  # random vectors for the sum-to-one check
     width: int = 10  # classes per random vector
-    scales: tuple[float, ...] = (1.0, 10.0, 100.0, 1000.0)  # std of the random logits
+    scales: tuple[float, ...] = (1.0, 10.0, 100.0, 300.0, 1000.0)  # std of the random logits
     seed: int = 0  # random logits
 
     @classmethod

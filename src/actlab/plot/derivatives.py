@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from actlab.lab.result import Result
+from actlab.plot.style import new_figure
 
 
 def figures(result: Result) -> dict[str, Figure]:
@@ -22,8 +23,8 @@ def figures(result: Result) -> dict[str, Figure]:
 
 def error_vs_h(result: Result) -> Figure:
     names = [k.removeprefix("error_vs_h_") for k in result.curves if k.startswith("error_vs_h_")]
-    fig = Figure(figsize=(6.0 * len(names), 4.6), layout="constrained")
-    axes = fig.subplots(1, len(names), squeeze=False)[0]
+    fig, grid = new_figure(1, len(names), size=(6.0 * len(names), 4.6))
+    axes = grid[0]
     seed_h = result.config.get("seed_h", 1e-15)
     for ax, name in zip(axes, names, strict=True):
         data = result.curves[f"error_vs_h_{name}"]
@@ -50,8 +51,8 @@ def error_vs_h(result: Result) -> Figure:
 
 def seed_plot(name: str, data: dict[str, Any]) -> Figure:
     """The seeds' figure: analytic and numerical derivative and their difference."""
-    fig = Figure(figsize=(7.0, 4.6), layout="constrained")
-    ax = fig.subplots()
+    fig, axes = new_figure(1, 1, size=(7.0, 4.6))
+    ax = axes[0, 0]
     x = np.asarray(data["x"])
     analytic = np.asarray(data["analytic"])
     numerical = np.asarray(data["numerical"])

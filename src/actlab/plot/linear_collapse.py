@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from actlab.lab.result import Result
+from actlab.plot.style import new_figure
 
 
 def figures(result: Result) -> dict[str, Figure]:
@@ -13,8 +14,8 @@ def figures(result: Result) -> dict[str, Figure]:
     deep-vs-collapsed difference against depth."""
     slice_ = result.curves["slice"]
     by_depth = result.curves["by_depth"]
-    fig = Figure(figsize=(11.5, 4.4), layout="constrained")
-    left, right = fig.subplots(1, 2)
+    fig, axes = new_figure(1, 2, size=(11.5, 4.4))
+    left, right = axes[0]
     x = np.asarray(slice_["x"])
     left.plot(x, slice_["linear_deep"], lw=3, alpha=0.5, label="4 linear layers")
     left.plot(x, slice_["linear_collapsed"], "k--", lw=1, label="the one collapsed layer")

@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from actlab.lab.result import Result
+from actlab.plot.style import new_figure
 
 EPS = float(np.finfo(np.float64).eps)
 
@@ -20,8 +21,8 @@ def figures(result: Result) -> dict[str, Figure]:
 def functions(result: Result) -> Figure:
     data = result.curves["functions"]
     x = np.asarray(data["x"])
-    fig = Figure(figsize=(11, 4.4), layout="constrained")
-    left, right = fig.subplots(1, 2)
+    fig, axes = new_figure(1, 2, size=(11, 4.4))
+    left, right = axes[0]
     left.plot(x, data["sigmoid"], label="σ(x)")
     left.plot(x, data["sigmoid_prime"], label="σ′(x) = σ(x)(1 − σ(x))")
     peak, at = result.metrics["sigmoid_prime_peak"], result.metrics["sigmoid_prime_peak_at"]
@@ -43,8 +44,8 @@ def functions(result: Result) -> Figure:
 def identities(result: Result) -> Figure:
     data = result.curves["identities"]
     x = np.asarray(data["x"])
-    fig = Figure(figsize=(8, 4.2), layout="constrained")
-    ax = fig.subplots()
+    fig, axes = new_figure(1, 1, size=(8, 4.2))
+    ax = axes[0, 0]
     ax.plot(x, np.asarray(data["tanh_minus_2sigma2x_minus_1"]) / EPS, ".", ms=2,
             label="tanh(x) − (2σ(2x) − 1)")
     ax.plot(x, np.asarray(data["tanh_prime_minus_1_minus_tanh2"]) / EPS, ".", ms=2,

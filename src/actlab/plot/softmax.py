@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from actlab.lab.result import Result
+from actlab.plot.style import new_figure
 
 
 def figures(result: Result) -> dict[str, Figure]:
@@ -21,8 +22,8 @@ def overflow(result: Result) -> Figure:
     reference = np.asarray(data["reference"], dtype=float)
     x = np.asarray(data["x"], dtype=float)
     idx = np.arange(x.size)
-    fig = Figure(figsize=(8, 4.6), layout="constrained")
-    ax = fig.subplots()
+    fig, axes = new_figure(1, 1, size=(8, 4.6))
+    ax = axes[0, 0]
     width = 0.27
     ax.bar(idx - width, np.where(np.isfinite(naive), naive, 0.0), width, color="tab:red",
            label="naive exp(x)/Σexp(x)")
@@ -49,8 +50,8 @@ def overflow(result: Result) -> Figure:
 def sum_to_one(result: Result) -> Figure:
     data = result.curves["sum_to_one"]
     scale = np.asarray(data["scale"], dtype=float)
-    fig = Figure(figsize=(11, 4.2), layout="constrained")
-    left, right = fig.subplots(1, 2)
+    fig, axes = new_figure(1, 2, size=(11, 4.2))
+    left, right = axes[0]
     tiny = 1e-18  # exact sums plot at the bottom of the log axis
     left.semilogx(scale, np.maximum(np.asarray(data["shifted"], dtype=float), tiny), "o-",
                   label="shifted")
