@@ -4,8 +4,8 @@ squareplus.
 Most entries here are x·g(x) with a gate g -> 0 at -inf and -> 1 at +inf, so
 two details recur:
 
-* the forward returns 0 where the gate has underflowed to 0 (x·0 would be NaN
-  at x = -inf; for finite x it is 0 anyway);
+* the forward returns ±0 where the gate has underflowed to 0 (x·0 would be NaN
+  at x = -inf; for finite x it is ±0 anyway);
 * the derivative g(x) + x·g'(x) is evaluated on x clipped to where g' has
   already underflowed to exactly 0, which gives the limits 0 and 1 at ±inf
   without inf·0 and keeps powers of x from overflowing.
@@ -59,8 +59,9 @@ ELFWING = Reference(
 
 
 def _gated(x: Array, gate: Array, xp: Backend) -> Array:
-    """x·gate, with 0 where the gate is exactly 0 (so x = -inf gives 0, not NaN)."""
-    return xp.where(gate == 0, 0.0, x * gate)
+    """x·gate, with a zero of the sign of x where the gate is exactly 0 (x = -inf gives
+    -0, not inf·0 = NaN; clip(x, -1, 1) is finite and keeps the sign)."""
+    return xp.where(gate == 0, gate * xp.clip(x, -1.0, 1.0), x * gate)
 
 
 def _sigmoid_gated_grad(z: Array, xp: Backend) -> Array:
@@ -270,7 +271,8 @@ class Swish(Activation):
         infinite = xp.isinf(x)
         x_finite = xp.where(infinite, 0.0, x)
         y = _gated(x_finite, _sigmoid_for_autograd(beta * x_finite, xp), xp)
-        limit = xp.where(beta == 0, 0.5 * x, xp.where(beta * x > 0, x, 0.0))
+        signed_zero = 0.0 * xp.clip(x, -1.0, 1.0)
+        limit = xp.where(beta == 0, 0.5 * x, xp.where(beta * x > 0, x, signed_zero))
         return xp.where(infinite, limit, y)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
