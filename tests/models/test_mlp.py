@@ -124,8 +124,6 @@ def test_bad_arguments_raise_clear_errors() -> None:
         MLP([2, 3, 3, 1], activation=["relu"])
     with pytest.raises(ValueError, match="logits"):
         MLP([2, 3], loss="softmax_cross_entropy", output_activation="sigmoid")
-    with pytest.raises(ValueError, match="width"):
-        MLP([2, 4, 1], activation="glu")
     with pytest.raises(ValueError, match="shape"):
         MLP([2, 1]).step(np.zeros((3, 5)), np.zeros(3))
     with pytest.raises(KeyError):
@@ -136,17 +134,20 @@ def test_n_parameters() -> None:
     assert MLP([40, 100, 100, 10]).n_parameters == 15210  # Greydanus's MLP, claims.md
 
 
+def test_shrinking_activations_get_wider_layers() -> None:
+    """GLU halves its axis, maxout (pieces=3) divides it by 3: the layers before widen."""
+    net = MLP([2, 4, 1], activation="glu")
+    assert net.weights_[0].shape == (2, 8) and net.forward(np.zeros((5, 2))).shape == (5, 1)
+    net = MLP([2, 4, 1], activation=actlab.get("maxout", pieces=3))
+    assert net.weights_[0].shape == (2, 12) and net.n_parameters == 2 * 12 + 12 + 4 + 1
+
+
 # --- gradients against torch autograd ------------------------------------------------
 
 ELEMENTWISE = [n for n in actlab.names() if actlab.get(n).elementwise]
 
 
-def _keeps_shape(name: str) -> bool:
-    act = actlab.get(name)
-    return not act.elementwise and np.shape(act(np.zeros((2, 6)))) == (2, 6)
-
-
-VECTOR_SAME_SHAPE = [n for n in actlab.names() if _keeps_shape(n)]
+VECTOR_VALUED = [n for n in actlab.names() if not actlab.get(n).elementwise]
 
 
 def _torch_params(act: actlab.Activation) -> dict[str, object]:
@@ -223,7 +224,7 @@ def test_gradients_equal_torch_autograd_for_every_elementwise_entry(name: str) -
         _compare(*_net_and_data(name, name))  # the entry in the hidden layer and at the output
 
 
-@pytest.mark.parametrize("name", VECTOR_SAME_SHAPE)
+@pytest.mark.parametrize("name", VECTOR_VALUED)
 def test_gradients_equal_torch_autograd_for_vector_valued_entries(name: str) -> None:
     net, X, Y = _net_and_data("tanh", name)  # at the output (MSE), through vjp
     _compare(net, X, Y)

@@ -34,6 +34,7 @@ import numpy as np
 from actlab.catalogue import Activation
 from actlab.catalogue.backend import NUMPY
 from actlab.models.initialisers import initialise
+from actlab.models.layer_width import width_factor
 from actlab.models.losses import LOSSES, mse, softmax_cross_entropy
 from actlab.models.neuron import as_activation
 from actlab.models.optimisers import SGD, Adam, Momentum, make_optimiser
@@ -47,22 +48,18 @@ _LOGIT_HEADS = ("identity", "softmax")
 
 
 class _Layer:
-    """How one layer applies and differentiates its activation (chosen once, not per step)."""
+    """How one layer applies and differentiates its activation (chosen once, not per step).
 
-    def __init__(self, act: Activation, width: int) -> None:
+    ``factor`` > 1 for entries that shrink the axis (GLU family, maxout): the layer
+    then has width·factor pre-activations, as in :func:`~actlab.models.torch_builders.build_mlp`.
+    """
+
+    def __init__(self, act: Activation) -> None:
         self.act = act
         self.params = act.params
         self.is_identity = act.name == _IDENTITY
         self.elementwise = act.elementwise
-        if not self.elementwise:
-            probe = np.zeros((1, width))
-            with np.errstate(all="ignore"):
-                out = np.asarray(act.forward(probe, act.params, NUMPY))
-            if out.shape != probe.shape:
-                raise ValueError(
-                    f"{act.name} changes the layer width ({width} -> {out.shape[-1]}); "
-                    "the NumPy MLP needs activations that keep the shape"
-                )
+        self.factor = width_factor(act)
 
     def forward(self, z: np.ndarray) -> np.ndarray:
         if self.is_identity:
@@ -83,8 +80,9 @@ class MLP:
 
     ``activation`` is one entry for every hidden layer or a sequence with one
     per hidden layer; entries with learnable parameters use their values as
-    constants.  Weights start from ``init`` (see :mod:`actlab.models.initialisers`);
-    biases start at 0.
+    constants; entries that shrink their axis (GLU family, maxout) get a layer
+    that many times wider before them.  Weights start from ``init`` (see
+    :mod:`actlab.models.initialisers`); biases start at 0.
 
     >>> from actlab.data import gate
     >>> X, y = gate("xor")
@@ -132,16 +130,18 @@ class MLP:
                 f"'identity' or 'softmax', got {out_act.name!r}"
             )
         self.activations = [*hidden, out_act]
-        self._layers = [
-            _Layer(act, width) for act, width in zip(self.activations, self.sizes[1:], strict=True)
+        self._layers = [_Layer(act) for act in self.activations]
+        # pre-activation width of each layer: its output width times the shrink factor
+        self._z_widths = [
+            width * layer.factor for width, layer in zip(self.sizes[1:], self._layers, strict=True)
         ]
 
         rng = np.random.default_rng(seed)
         weights = [
             initialise(init, fan_in, fan_out, rng)
-            for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:], strict=True)
+            for fan_in, fan_out in zip(self.sizes[:-1], self._z_widths, strict=True)
         ]
-        biases = [np.zeros(width) for width in self.sizes[1:]]
+        biases = [np.zeros(width) for width in self._z_widths]
         self._pack(weights, biases)
         self.optimiser = (
             make_optimiser(optimiser, learning_rate) if isinstance(optimiser, str) else optimiser
@@ -179,9 +179,9 @@ class MLP:
         ):
             weights = [np.asarray(w, dtype=self.dtype) for w in self.weights_]
             biases = [np.asarray(b, dtype=self.dtype) for b in self.biases_]
-            expected = list(zip(self.sizes[:-1], self.sizes[1:], strict=True))
+            expected = list(zip(self.sizes[:-1], self._z_widths, strict=True))
             if [w.shape for w in weights] != expected or [b.shape for b in biases] != [
-                (n,) for n in self.sizes[1:]
+                (n,) for n in self._z_widths
             ]:
                 raise ValueError("weights_/biases_ were replaced by arrays of the wrong shapes")
             self._pack(weights, biases)

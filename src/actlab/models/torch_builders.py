@@ -16,28 +16,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import numpy as np
 import torch
 from torch import nn
 
 from actlab.catalogue import Activation
-from actlab.catalogue.backend import NUMPY
 from actlab.models.initialisers import INITIALISERS, initial_variance
+from actlab.models.layer_width import width_factor
 from actlab.models.neuron import as_activation
-
-_PROBE_WIDTH = 720  # divisible by every small shrink factor (2, 3, 4, 5, 6, 8, 9, 10, ...)
-
-
-def width_factor(act: Activation) -> int:
-    """How many inputs per output an activation takes along its axis (1 for elementwise)."""
-    if act.elementwise:
-        return 1
-    with np.errstate(all="ignore"):
-        out = np.asarray(act.forward(np.zeros((1, _PROBE_WIDTH)), act.params, NUMPY))
-    factor, rest = divmod(_PROBE_WIDTH, out.shape[-1])
-    if rest:
-        raise ValueError(f"{act.name}: cannot size a layer for it (width {out.shape[-1]})")
-    return factor
 
 
 def init_linear(layer: nn.Linear, init: str | None) -> None:
