@@ -431,7 +431,9 @@ class Log1mexp(Activation):
         ),
         equivalents=(
             Equivalent("jax", "jax.nn.log1mexp"),
-            Equivalent("torch", "", "not in PyTorch"),
+            Equivalent("torch", "torch.log(-torch.expm1(-x))",
+                       "no module; this one-branch form rounds to 0 for x > ~37 (float64), "
+                       "where the true value is ≈ -e^-x"),
         ),
         notes=(
             "Mächler's switch at ln 2: log(-expm1(-x)) for x <= ln 2 (where 1 - e^-x cancels), "
@@ -533,7 +535,10 @@ class ISRU(Activation):
                 "Carlile, Delamarter, Kinney, Marti & Whitney",
             ),
         ),
-        equivalents=(Equivalent("torch", "", "not in PyTorch, Keras or JAX"),),
+        equivalents=(
+            Equivalent("torch", "x * torch.rsqrt(1 + alpha * x * x)",
+                       "no module (nor in Keras or JAX); x² overflows past |x| ≈ 1e154"),
+        ),
         notes=(
             "|x| <= 1: x/√(1+αx²); |x| > 1: ±1/√(α + (1/x)²), so αx² never overflows "
             "(x/√(1+αx²) is 0·inf = NaN or 0 past |x| ≈ 1e154) and ±inf give ±1/√α.",
@@ -589,8 +594,11 @@ class LiSHT(Activation):
             ),
             DUBEY_SURVEY,
         ),
-        equivalents=(Equivalent("torch", "", "not in PyTorch, Keras or JAX "
-                                "(was tfa.activations.lisht in TensorFlow Addons)"),),
+        equivalents=(
+            Equivalent("torch", "x * torch.tanh(x)",
+                       "no module (nor in Keras or JAX; TensorFlow Addons had "
+                       "tfa.activations.lisht)"),
+        ),
         notes=(
             "Forward x·tanh x is a product of accurate factors.",
             "Derivative tanh x + x·sech² x: both terms share the sign of x (no cancellation); "

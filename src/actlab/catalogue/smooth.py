@@ -170,7 +170,7 @@ class QuickGELU(Activation):
         ),
         equivalents=(
             Equivalent("timm", "timm.layers.QuickGELU"),
-            Equivalent("torch", "", "not in PyTorch (x * torch.sigmoid(1.702 * x))"),
+            Equivalent("torch", "x * torch.sigmoid(1.702 * x)", "no module"),
         ),
         notes=("σ from one exp of -|z| (no overflow); gate 0 -> output 0 exactly; derivative "
                "via z = 1.702x on the clipped range where σ'(z) is exactly 0 beyond.",),
@@ -247,7 +247,8 @@ class Swish(Activation):
         equivalents=(
             Equivalent("keras", "keras.activations.swish", "no beta: it is silu (β = 1)"),
             Equivalent("jax", "jax.nn.swish", "no beta: it is silu (β = 1)"),
-            Equivalent("torch", "", "not in PyTorch (nn.SiLU is β = 1, not learnable)"),
+            Equivalent("torch", "x * torch.sigmoid(beta * x)",
+                       "no module (nn.SiLU is β = 1, not learnable)"),
             Equivalent("timm", "timm.layers.Swish", "no beta: it is silu"),
         ),
         notes=(
@@ -367,7 +368,8 @@ class Squareplus(Activation):
         equivalents=(
             Equivalent("keras", "keras.activations.squareplus(x, b=4)"),
             Equivalent("jax", "jax.nn.squareplus(x, b=4)"),
-            Equivalent("torch", "", "not in PyTorch"),
+            Equivalent("torch", "0.5 * (x + torch.sqrt(x * x + b))",
+                       "no module; this plain form cancels to 0 at large negative x"),
         ),
         notes=(
             "h = hypot(x, √b) never overflows (x² does past 1e154).",
