@@ -40,3 +40,36 @@ register_experiment(Experiment(
     "while the max-shifted formula is right.",
     "actlab.lab.softmax", "actlab.plot.softmax", order=70))
 # (end of issue 3 entries)
+
+# Issue 4: why activations matter, measured.
+register_experiment(Experiment(
+    "vanishing_gradients", "Vanishing gradients at initialisation",
+    "Per-layer weight-gradient norm at initialisation for depths 2–50, every elementwise "
+    "entry, Glorot / He / LeCun initialisation: where the gradient survives the trip down.",
+    "actlab.lab.vanishing_gradients", "actlab.plot.vanishing_gradients", order=110))
+register_experiment(Experiment(
+    "saturation_training", "Saturation during training",
+    "Glorot & Bengio's figure in kind: per-layer activation mean, spread and saturation of a "
+    "4-layer sigmoid / tanh / softsign net over training, measured with actlab.diagnose.",
+    "actlab.lab.saturation_training", "actlab.plot.saturation_training", order=120))
+register_experiment(Experiment(
+    "dying_relu", "Dying ReLU",
+    "Monte Carlo probability that a deep ReLU net is born dead against depth and width, and "
+    "the fraction of dead units after training against the learning rate (ReLU vs leaky "
+    "ReLU, PReLU, ELU).",
+    "actlab.lab.dying_relu", "actlab.plot.dying_relu", order=130))
+register_experiment(Experiment(
+    "self_normalisation", "SELU self-normalisation",
+    "Mean and variance through 100 layers of width 256 with LeCun-normal weights: SELU "
+    "stays at (0, 1), others drift; α and λ recomputed from the closed forms.",
+    "actlab.lab.self_normalisation", "actlab.plot.self_normalisation", order=140))
+register_experiment(Experiment(
+    "zero_centred", "Zero-centred outputs and the zigzag",
+    "Per-sample SGD of a neuron fed by sigmoid vs tanh units: positive inputs force "
+    "same-signed updates and a zigzag path to weights of opposite signs.",
+    "actlab.lab.zero_centred", "actlab.plot.zero_centred", order=150))
+register_experiment(Experiment(
+    "depth_sweep", "Depth sweep",
+    "Final training loss of fully connected nets against depth (2–25 hidden layers) for "
+    "ReLU, SiLU, Mish, GELU, SELU, tanh and ELU; GELU vs ReLU and ELU on an 8×128 MLP.",
+    "actlab.lab.depth_sweep", "actlab.plot.depth_sweep", order=180))
