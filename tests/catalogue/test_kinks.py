@@ -21,8 +21,12 @@ from actlab.torch.module import ActivationModule
 
 FAMILIES = ("steps", "piecewise_linear", "rectifiers", "classic")
 
-# torch has these as functions only (no nn.Module), with an autograd formula
-TORCH_FUNCTIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {"sign": torch.sign}
+# torch functions for entries whose to_torch() is not torch's own module: sign has no
+# module; nn.Hardsigmoid is not exact in float64 (its backward uses float32(1/6))
+TORCH_FUNCTIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
+    "sign": torch.sign,
+    "hard_sigmoid": torch.nn.functional.hardsigmoid,
+}
 
 
 def _names() -> list[str]:
