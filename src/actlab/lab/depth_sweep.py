@@ -29,13 +29,13 @@ INIT_FOR = {"selu": "lecun", "tanh": "glorot", "sigmoid": "glorot"}
 @dataclass(frozen=True)
 class Config:
     activations: tuple[str, ...] = ("relu", "silu", "mish", "gelu", "selu", "tanh", "elu")
-    depths: tuple[int, ...] = (2, 4, 8, 12, 16, 20, 25)  # hidden layers
+    depths: tuple[int, ...] = (2, 5, 10, 15, 20, 25)  # hidden layers
     width: int = 64  # units per hidden layer
     gelu_check_width: int = 128  # the 8-layer, 128-unit MLP of Hendrycks & Gimpel
-    steps: int = 400  # Adam steps
+    steps: int = 300  # Adam steps
     learning_rate: float = 1e-3
     batch_size: int = 64
-    seeds: int = 4
+    seeds: int = 3
     tail: int = 50  # final loss = mean of the last `tail` steps' mini-batch losses
     seed: int = 0
 
@@ -118,7 +118,7 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
             f"GELU has the lowest median training loss on an 8-layer, "
             f"{config.gelu_check_width}-unit MLP (vs ReLU, ELU)", HENDRYCKS, "GELU lowest",
             ", ".join(f"{a} {m:.4f}" for a, m in med.items()),
-            holds=best == "gelu", partly=med["gelu"] <= max(med.values()),
+            holds=best == "gelu", partly=med["gelu"] < max(med.values()),  # not the worst
             detail=f"{config.seeds} seeds, {config.steps} Adam steps on the digits; "
             "claims.md expects differences inside seed noise on small data"))
     return Result(
