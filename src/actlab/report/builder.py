@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from actlab.lab.registry import Experiment, experiment, experiments
 from actlab.report.atlas import build_entries
+from actlab.report.formatting import format_seconds
 from actlab.report.runner import ExperimentRun, StepFn, run_all
 from actlab.report.site import RunInfo, write_site
 
@@ -116,6 +118,26 @@ def _version(package: str) -> str:
         return "not installed"
 
 
+def _plain_progress(names: list[str], console: Any) -> StepFn:
+    """Progress for a non-terminal: '[2/8] gates: done (12.3 s, ETA 1 min 10 s)'."""
+    started = time.perf_counter()
+    step_started = {"index": -1, "at": started}
+
+    def step(index: int, fraction: float, message: str) -> None:
+        if index != step_started["index"]:
+            step_started.update(index=index, at=time.perf_counter())
+        if fraction >= 1.0:
+            now = time.perf_counter()
+            done = index + 1
+            left = len(names) - done
+            eta = f", ETA {format_seconds((now - started) / done * left)}" if left else ""
+            console.print(f"[{done}/{len(names)}] {names[index]}: {message} "
+                          f"({format_seconds(now - step_started['at'])}{eta})",
+                          highlight=False, markup=False)
+
+    return step
+
+
 @contextlib.contextmanager
 def _progress(selected: list[Experiment], quiet: bool) -> Iterator[StepFn]:
     """A rich progress bar with ETA over the experiments (plus one step for the pages)."""
@@ -143,7 +165,11 @@ def _progress(selected: list[Experiment], quiet: bool) -> Iterator[StepFn]:
         TimeRemainingColumn(),
     )
     names = [e.name for e in selected] + ["pages"]
-    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+    console = Console(stderr=True)
+    if not console.is_terminal:  # a log file or CI: one plain line per finished step
+        yield _plain_progress(names, console)
+        return
+    with Progress(*columns, console=console, transient=False) as bar:
         task = bar.add_task("report", total=total)
 
         def step(index: int, fraction: float, message: str) -> None:

@@ -21,6 +21,7 @@ from actlab.report.cache import RunRecord, cache_key, load_cached, plain_config
 StepFn = Callable[[int, float, str], None]
 
 FIGURE_DPI = 110
+RUN_SHARE = 0.9  # of an experiment's progress step; its figures take the rest
 
 
 @dataclass
@@ -34,10 +35,6 @@ class ExperimentRun:
     @property
     def ok(self) -> bool:
         return self.record.status == "ok" and not self.record.figure_errors
-
-    @property
-    def directory_name(self) -> str:
-        return self.experiment.name
 
 
 def make_config(experiment: Experiment, quick: bool, seed: int | None) -> Any:
@@ -65,9 +62,13 @@ def run_all(
             if step is not None:
                 step(_index, min(max(float(fraction), 0.0), 1.0), message)
 
-        runs.append(run_one(experiment, experiments_dir, quick=quick, seed=seed,
-                            rerun=rerun, progress=report))
-        report(1.0, "done")
+        run = run_one(experiment, experiments_dir, quick=quick, seed=seed, rerun=rerun,
+                      progress=report)
+        runs.append(run)
+        if run.record.status == "error":
+            report(1.0, "FAILED")
+        else:
+            report(1.0, "cached" if run.record.cached else "done")
     return runs
 
 
@@ -92,7 +93,6 @@ def run_one(
         record, result = cached
         missing = [f for f in record.figures.values() if not (directory / f).is_file()]
         if not missing and not record.figure_errors:
-            progress(1.0, "cached")
             return ExperimentRun(experiment, record, result)
         record.figures, record.figure_errors = _draw_figures(experiment, result, directory)
         record.save(directory)
@@ -101,12 +101,13 @@ def run_one(
     progress(0.0, "starting")
     started = time.perf_counter()
     try:
-        result = experiment.run(config, progress=progress)
+        # the run is the first 90% of the step, drawing the figures the rest
+        result = experiment.run(config, progress=lambda f, m: progress(RUN_SHARE * f, m))
     except Exception as err:
         return _failed(experiment, directory, key, plain_config(config), err)
     seconds = time.perf_counter() - started
     save_run(experiment, result, directory.parent, figures=False)
-    progress(1.0, "drawing figures")
+    progress(RUN_SHARE, "drawing figures")
     figures, figure_errors = _draw_figures(experiment, result, directory)
     record = RunRecord(experiment.name, key, plain_config(config), figures=figures,
                        figure_errors=figure_errors, seconds=seconds)
