@@ -57,6 +57,7 @@ def run_bad(config: Config, progress: Any = None) -> Result:
 def figures(result: Result) -> dict[str, Any]:
     from matplotlib.figure import Figure
 
+    CALLS["figures"] = CALLS.get("figures", 0) + 1
     out = {}
     for name in ("curve", "relu"):  # "relu" mimics a gallery panel keyed by activation
         fig = Figure(figsize=(3, 2))

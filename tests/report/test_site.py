@@ -131,6 +131,28 @@ def test_cached_result_is_reused_until_the_config_changes_or_rerun(
     assert fake_experiments.calls["fake_good"] == 4 and seeded.runs[0].record.config["seed"] == 7
 
 
+def test_editing_the_code_invalidates_the_cache(
+    tmp_path: Path, fake_experiments, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from actlab.report import runner
+
+    digests = {}  # module name -> the digest its source would have
+    monkeypatch.setattr(runner, "source_digest", lambda module: digests.get(module, "v1"))
+    out = tmp_path / "site"
+    kwargs = {"only": ["fake_good"], "quick": True, "quiet": True, "activations": ["relu"]}
+    build_report(out, **kwargs)
+    calls = fake_experiments.calls
+    assert (calls["fake_good"], calls["figures"]) == (1, 1)
+    build_report(out, **kwargs)
+    assert (calls["fake_good"], calls["figures"]) == (1, 1)  # all reused
+    digests["actlab_report_test_fakes_good"] = "v2"  # the figures module is the same module
+    build_report(out, **kwargs)
+    assert (calls["fake_good"], calls["figures"]) == (2, 2)  # rerun, redrawn
+    (out / "experiments" / "fake_good" / "curve.png").unlink()
+    build_report(out, **kwargs)
+    assert (calls["fake_good"], calls["figures"]) == (2, 3)  # a lost figure is redrawn only
+
+
 def test_failed_run_is_not_cached(tmp_path: Path, fake_experiments) -> None:
     out = tmp_path / "site"
     for _ in range(2):

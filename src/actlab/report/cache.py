@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.util
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,10 +31,26 @@ def plain_config(config: Any) -> dict[str, Any]:
     return json.loads(json.dumps(data, default=_jsonable, sort_keys=True))
 
 
-def cache_key(experiment: str, config: Any) -> str:
-    """Identifies a run: the experiment name and every config value."""
-    text = json.dumps([experiment, plain_config(config)], sort_keys=True)
+def cache_key(experiment: str, config: Any, code: str = "") -> str:
+    """Identifies a run: the experiment name, every config value and its code's digest."""
+    text = json.dumps([experiment, plain_config(config), code], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def source_digest(module: str) -> str:
+    """A digest of a module's source file, so that editing an experiment (or its figures)
+    invalidates what the cache holds for it; "" when the source cannot be read."""
+    try:
+        loaded = sys.modules.get(module)
+        origin = getattr(loaded, "__file__", None)
+        if origin is None and loaded is None:
+            spec = importlib.util.find_spec(module)
+            origin = spec.origin if spec else None
+        if not origin:
+            return ""
+        return hashlib.sha256(Path(origin).read_bytes()).hexdigest()[:12]
+    except (ImportError, ValueError, OSError):
+        return ""
 
 
 @dataclass
@@ -46,6 +64,7 @@ class RunRecord:
     error: str = ""  # one line
     traceback: str = ""
     figures: dict[str, str] = field(default_factory=dict)  # figure name -> file name
+    figures_code: str = ""  # source digest of the figures module that drew them
     figure_errors: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0  # wall time of the run that made the result
     cached: bool = False  # reused from an earlier report run (not stored)

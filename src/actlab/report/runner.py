@@ -15,7 +15,7 @@ from typing import Any
 from actlab.lab.outputs import figure_filename, run_directory, save_run
 from actlab.lab.registry import Experiment
 from actlab.lab.result import Result
-from actlab.report.cache import RunRecord, cache_key, load_cached, plain_config
+from actlab.report.cache import RunRecord, cache_key, load_cached, plain_config, source_digest
 
 # Called with (index of the experiment, fraction of it done, description).
 StepFn = Callable[[int, float, str], None]
@@ -87,14 +87,17 @@ def run_one(
         config = make_config(experiment, quick, seed)
     except Exception as err:  # a broken Config is that experiment's failure, not the report's
         return _failed(experiment, directory, "", {}, err)
-    key = cache_key(experiment.name, config)
+    key = cache_key(experiment.name, config, source_digest(experiment.module))
+    figures_code = source_digest(experiment.figures_module)
     cached = None if rerun else load_cached(directory, key)
     if cached is not None:
         record, result = cached
         missing = [f for f in record.figures.values() if not (directory / f).is_file()]
-        if not missing and not record.figure_errors:
+        if not missing and not record.figure_errors and record.figures_code == figures_code:
             return ExperimentRun(experiment, record, result)
+        progress(RUN_SHARE, "redrawing figures")
         record.figures, record.figure_errors = _draw_figures(experiment, result, directory)
+        record.figures_code = figures_code
         record.save(directory)
         return ExperimentRun(experiment, record, result)
 
@@ -110,7 +113,7 @@ def run_one(
     progress(RUN_SHARE, "drawing figures")
     figures, figure_errors = _draw_figures(experiment, result, directory)
     record = RunRecord(experiment.name, key, plain_config(config), figures=figures,
-                       figure_errors=figure_errors, seconds=seconds)
+                       figures_code=figures_code, figure_errors=figure_errors, seconds=seconds)
     record.save(directory)
     return ExperimentRun(experiment, record, result)
 
