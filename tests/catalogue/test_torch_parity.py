@@ -26,8 +26,6 @@ import actlab
 from .helpers import TOL, case_id, check, elementwise_names, reference_values
 from .reference import REFERENCES
 
-torch.set_num_threads(1)  # two xdist workers on two cores
-
 TorchFn = Callable[[torch.Tensor], torch.Tensor]
 Builder = Callable[[Mapping[str, Any]], TorchFn | None]
 
