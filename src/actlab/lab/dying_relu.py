@@ -63,7 +63,8 @@ def wilson_interval(
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
+    # at p = 0 or 1 an end is 0 or 1 up to rounding (-3e-17 seen): keep it a probability
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
 
 
 def death_depths(width: int, config: Config, inputs: int, seed: int) -> np.ndarray:

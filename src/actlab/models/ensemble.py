@@ -49,9 +49,11 @@ class EnsembleMLP(nn.Module):
             for p in self.act.parameters if p.learnable
         })
         weights, biases = [], []
-        for fan_in, fan_out in itertools.pairwise(self.sizes):
+        for layer, (fan_in, fan_out) in enumerate(itertools.pairwise(self.sizes)):
+            # the layer index is part of the seed: layers of equal shape must not share weights
             stacked = np.stack([
-                initialise(init, fan_in, fan_out, np.random.default_rng([seed, fan_in, fan_out]))
+                initialise(init, fan_in, fan_out,
+                           np.random.default_rng([seed, layer, fan_in, fan_out]))
                 for seed in seeds
             ])
             weights.append(nn.Parameter(torch.tensor(stacked, dtype=dtype)))

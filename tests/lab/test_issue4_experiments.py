@@ -1,0 +1,453 @@
+"""Issue 4's experiments (why activations matter) in quick configurations: each runs,
+round-trips through JSON, computes its verdicts, draws its figures and repeats itself;
+then the science in each, checked against mathematics worked out here independently."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from functools import cache
+
+import mpmath as mp
+import numpy as np
+import pytest
+import torch
+from matplotlib.figure import Figure
+
+import actlab
+from actlab.lab import (
+    depth_sweep,
+    dying_relu,
+    saturation_training,
+    self_normalisation,
+    vanishing_gradients,
+    zero_centred,
+)
+from actlab.lab.registry import experiment, experiments
+from actlab.lab.result import Result
+
+ISSUE4 = ("vanishing_gradients", "saturation_training", "dying_relu", "self_normalisation",
+          "zero_centred", "depth_sweep")
+VERDICTS = {"reproduced", "partly", "not reproduced"}
+
+
+@cache
+def quick_run(name: str) -> tuple[Result, tuple[tuple[float, str], ...]]:
+    """The quick configuration's result and the progress reports it made (run once)."""
+    exp = experiment(name)
+    calls: list[tuple[float, str]] = []
+    result = exp.run(exp.config(quick=True), progress=lambda f, m: calls.append((f, m)))
+    return result, tuple(calls)
+
+
+def _text(value: object) -> str:
+    """Canonical JSON text: NaN == NaN, and tuples compare equal to lists."""
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+# --- the contract every experiment keeps ---------------------------------------------------
+def test_issue4_experiments_are_registered_with_their_modules() -> None:
+    registered = {e.name: e for e in experiments()}
+    for name in ISSUE4:
+        exp = registered[name]
+        assert exp.module == f"actlab.lab.{name}"
+        assert exp.figures_module == f"actlab.plot.{name}"
+        assert exp.title and exp.summary
+        assert exp.load().run is not None
+
+
+@pytest.mark.parametrize("name", ISSUE4)
+def test_quick_run_round_trips_claims_and_draws(name: str) -> None:
+    exp = experiment(name)
+    config = exp.config(quick=True)
+    assert dataclasses.is_dataclass(config)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.seed = 1  # type: ignore[misc]
+
+    result, calls = quick_run(name)
+    assert result.experiment == name
+    assert _text(result.config) == _text(dataclasses.asdict(config))
+    fractions = [f for f, _ in calls]
+    assert fractions and all(0.0 <= f <= 1.0 for f in fractions)
+    assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
+
+    again = Result.from_json(result.to_json())
+    assert again.experiment == name
+    assert _text(again.metrics) == _text(result.metrics)
+    assert _text(again.curves) == _text(result.curves)
+    assert _text([dataclasses.asdict(c) for c in again.claims]) == \
+        _text([dataclasses.asdict(c) for c in result.claims])
+
+    if name != "depth_sweep":  # its quick config has no depth > 15 nor ELU: no claim applies
+        assert result.claims
+    for claim in result.claims:
+        assert claim.verdict in VERDICTS
+        assert claim.statement and claim.source
+
+    figures = exp.figures(again)  # figures are drawn from the JSON alone
+    assert figures
+    assert all(isinstance(fig, Figure) and fig.axes for fig in figures.values())
+
+
+@pytest.mark.parametrize("name", ["vanishing_gradients", "dying_relu", "self_normalisation",
+                                  "zero_centred"])
+def test_quick_runs_repeat_exactly(name: str) -> None:
+    exp = experiment(name)
+    first, _ = quick_run(name)
+    second = exp.run(exp.config(quick=True))
+    assert _text(second.metrics) == _text(first.metrics)
+    assert _text(second.curves) == _text(first.curves)
+    assert [c.verdict for c in second.claims] == [c.verdict for c in first.claims]
+
+
+# --- vanishing gradients -------------------------------------------------------------------
+def _grad_config(**overrides) -> vanishing_gradients.Config:
+    return vanishing_gradients.Config(width=12, batch=16, seeds=2, **overrides)
+
+
+def _ensemble_weights(activation: str, init: str, depth: int,
+                      config: vanishing_gradients.Config) -> list[torch.Tensor]:
+    from actlab.models.ensemble import EnsembleMLP
+
+    seeds = [config.seed * 1000 + s for s in range(config.seeds)]
+    sizes = [config.width] * (depth + 1) + [1]
+    model = EnsembleMLP(sizes, activation, seeds, init=init, dtype=torch.float64)
+    return [w.detach() for w in model.weights]
+
+
+def _gaussian_data(config: vanishing_gradients.Config) -> tuple[torch.Tensor, torch.Tensor]:
+    """The documented inputs: Gaussian x, then Gaussian targets, from one seeded generator."""
+    gen = torch.Generator().manual_seed(config.seed)
+    x = torch.randn(config.seeds, config.batch, config.width, generator=gen, dtype=torch.float64)
+    t = torch.randn(config.seeds, config.batch, 1, generator=gen, dtype=torch.float64)
+    return x, t
+
+
+def test_linear_net_gradient_norms_match_the_closed_form() -> None:
+    """Identity activation: y = x W_1 ... W_L, loss ½·mean(r²), r = y − t, so
+    ∂L/∂W_l = (x W_1…W_{l−1})ᵀ (r / B) (W_{l+1}…W_L)ᵀ — plain matrix products, no autograd."""
+    config, depth = _grad_config(), 4
+    norms = vanishing_gradients.layer_gradient_norms("identity", "lecun", depth, config)
+    assert norms.shape == (depth + 1,)
+    weights = _ensemble_weights("identity", "lecun", depth, config)
+    x, t = _gaussian_data(config)
+    expected = np.zeros(depth + 1)
+    for s in range(config.seeds):
+        ws = [w[s].numpy() for w in weights]
+        xs, ts = x[s].numpy(), t[s].numpy()
+        r = (xs @ np.linalg.multi_dot(ws) - ts) / config.batch
+        for layer in range(depth + 1):
+            before = xs @ (np.linalg.multi_dot(ws[:layer]) if layer > 1 else
+                           ws[0] if layer == 1 else np.eye(config.width))
+            after = ws[layer + 1:]
+            tail = (np.linalg.multi_dot(after) if len(after) > 1 else after[0] if after
+                    else np.eye(1))
+            expected[layer] += np.linalg.norm(before.T @ r @ tail.T) / config.seeds
+    np.testing.assert_allclose(norms, expected, rtol=1e-10)
+
+
+def test_tanh_gradient_norms_match_torch_autograd_on_separate_nets() -> None:
+    config, depth = _grad_config(), 3
+    norms = vanishing_gradients.layer_gradient_norms("tanh", "glorot", depth, config)
+    weights = _ensemble_weights("tanh", "glorot", depth, config)
+    x, t = _gaussian_data(config)
+    expected = np.zeros(depth + 1)
+    for s in range(config.seeds):
+        ws = [w[s].clone().requires_grad_(True) for w in weights]
+        h = x[s]
+        for k, w in enumerate(ws):
+            h = h @ w
+            if k < depth:
+                h = torch.tanh(h)
+        (0.5 * (h - t[s]).square().mean()).backward()
+        expected += np.array([float(w.grad.norm()) for w in ws]) / config.seeds
+    np.testing.assert_allclose(norms, expected, rtol=1e-10)
+
+
+def test_sigmoid_gradient_ratio_falls_with_depth() -> None:
+    """σ' ≤ 1/4 at every layer: with Glorot weights (spectral norm ≈ 2 at this width) each
+    layer shrinks the backward signal by at least about half."""
+    config = _grad_config()
+    ratios = [vanishing_gradients._log_ratio(
+        vanishing_gradients.layer_gradient_norms("sigmoid", "glorot", depth, config))
+        for depth in (2, 6, 12)]
+    assert ratios[0] > ratios[1] > ratios[2]
+    assert ratios[2] < -2.5  # 0.5^12 ≈ 10^-3.6 at most, give or take the activations' scale
+
+
+def test_heaviside_passes_no_gradient_below_the_output_layer() -> None:
+    norms = vanishing_gradients.layer_gradient_norms("heaviside", "he", 3, _grad_config())
+    assert np.all(norms[:-1] == 0.0)  # zero derivative almost everywhere
+    assert norms[-1] > 0.0  # the output layer still sees its 0/1 inputs
+    assert math.isnan(vanishing_gradients._log_ratio(norms))  # shown blank, not as a number
+
+
+def test_quick_vanishing_result_relu_he_and_sigmoid() -> None:
+    result, _ = quick_run("vanishing_gradients")
+    ratios = result.curves["log10_ratio"]
+    sigmoid = ratios["glorot"]["sigmoid"]
+    assert sigmoid == sorted(sigmoid, reverse=True)  # deeper: more vanished
+    # He et al.: ReLU with He init preserves the backward variance (finite-width noise aside)
+    assert abs(result.metrics["relu_he_log10_ratio_deepest"]) < 2.0
+    assert ratios["he"]["relu"][-1] > sigmoid[-1] + 1.0
+    depth = max(result.curves["depths"])
+    assert len(result.curves["profile_deepest"]["he"]["relu"]) == depth + 1
+
+
+# --- saturation during training -------------------------------------------------------------
+def test_saturation_series_have_one_point_per_snapshot_and_start_unsaturated() -> None:
+    result, _ = quick_run("saturation_training")
+    config = saturation_training.Config.quick()
+    snapshots = config.steps // config.record_every + 1
+    for name in config.activations:
+        data = result.curves[name]
+        assert data["steps"] == list(range(0, config.steps + 1, config.record_every))
+        assert len(data["loss"]) == snapshots - 1  # a training loss before each update
+        assert list(data["layers"]) == [f"layer {k + 1}" for k in range(config.hidden_layers)]
+        for series in data["layers"].values():
+            assert {len(v) for v in series.values()} == {snapshots}
+            assert min(series["std"]) >= 0.0
+            assert all(0.0 <= s <= 1.0 for s in series["saturated"])
+    # At step 0, zero biases and symmetric U[-1/√n, 1/√n] weights give pre-activations that
+    # are symmetric and small (std ≤ √(E h²/3) < 0.6): sigmoid means ≈ 1/2, tanh means ≈ 0
+    # and nothing is saturated yet (sigmoid needs |z| > 2.9, tanh |z| > 2.2).
+    for name, centre in (("sigmoid", 0.5), ("tanh", 0.0)):
+        for series in result.curves[name]["layers"].values():
+            assert series["mean"][0] == pytest.approx(centre, abs=0.1)
+            assert series["saturated"][0] < 0.02
+
+
+def test_saturation_training_repeats_exactly() -> None:
+    config = saturation_training.Config(width=8, steps=20, record_every=10, probe_size=20)
+    first = saturation_training.train_and_watch("tanh", config)
+    second = saturation_training.train_and_watch("tanh", config)
+    assert first == second
+    assert first["steps"] == [0, 10, 20]
+
+
+# --- dying ReLU -----------------------------------------------------------------------------
+@pytest.mark.parametrize(("successes", "n"), [(0, 10), (3, 10), (50, 100), (97, 100), (10, 10)])
+def test_wilson_interval_solves_the_score_equation(successes: int, n: int) -> None:
+    """Wilson's interval is {p : (p̂ − p)² ≤ z² p(1 − p)/n}: both ends solve it with equality."""
+    z = 1.96
+    low, high = dying_relu.wilson_interval(np.array([successes]), n, z)
+    p_hat = successes / n
+    assert 0.0 <= low[0] <= p_hat <= high[0] <= 1.0
+    for end in (low[0], high[0]):
+        assert (p_hat - end) ** 2 == pytest.approx(z * z * end * (1 - end) / n, abs=1e-12)
+
+
+def test_wilson_interval_textbook_values() -> None:
+    # no successes in n trials: [0, z²/(n + z²)]; all successes: [n/(n + z²), 1]
+    low, high = dying_relu.wilson_interval(np.array([0, 20]), 20)
+    assert low[0] == pytest.approx(0.0, abs=1e-15)
+    assert high[0] == pytest.approx(1.96**2 / (20 + 1.96**2), rel=1e-12)
+    assert low[1] == pytest.approx(20 / (20 + 1.96**2), rel=1e-12)
+    assert high[1] == pytest.approx(1.0, abs=1e-15)
+
+
+def test_single_point_width_one_dies_like_coin_flips() -> None:
+    """One input, one unit per layer: each layer zeroes the signal with probability 1/2,
+    independently, so the first dead layer is geometric: P(dead by L) = 1 − 2^−L."""
+    nets = 4000
+    config = dying_relu.Config(widths=(1,), max_depth=6, nets=nets)
+    died_at = dying_relu.death_depths(1, config, inputs=1, seed=5)
+    assert died_at.shape == (nets,)
+    assert died_at.min() >= 1 and died_at.max() <= config.max_depth + 1
+    for depth in range(1, config.max_depth + 1):
+        p = 1 - 0.5**depth
+        sigma = math.sqrt(p * (1 - p) / nets)
+        assert abs(np.mean(died_at <= depth) - p) < 4 * sigma
+    # width 2: both units must be zero at once, probability 1/4 at the first layer
+    died_at = dying_relu.death_depths(2, config, inputs=1, seed=6)
+    assert abs(np.mean(died_at == 1) - 0.25) < 4 * math.sqrt(0.25 * 0.75 / nets)
+    np.testing.assert_array_equal(died_at, dying_relu.death_depths(2, config, inputs=1, seed=6))
+
+
+def test_born_dead_curves_are_cumulative_and_inside_their_intervals() -> None:
+    result, _ = quick_run("dying_relu")
+    born = result.curves["born_dead"]
+    config = dying_relu.Config.quick()
+    assert born["depths"] == list(range(1, config.max_depth + 1))
+    for kind in ("domain", "single_point"):
+        for c in born[kind].values():
+            assert c["p"] == sorted(c["p"])  # dead stays dead: non-decreasing in depth
+            assert all(lo <= p <= hi for lo, p, hi in zip(c["low"], c["p"], c["high"],
+                                                            strict=True))
+    for width, c in born["single_point"].items():
+        theory = [1 - (1 - 2.0 ** -int(width)) ** d for d in born["depths"]]
+        np.testing.assert_allclose(c["theory"], theory, rtol=1e-12)
+    # a layer dies only if every one of its units does, each about independently given the
+    # layer below: a wider layer is much harder to kill (q^4 against q^2 at the first layer)
+    narrow, wide = born["domain"][str(min(config.widths))], born["domain"][str(max(config.widths))]
+    assert all(pw <= pn for pw, pn in zip(wide["p"], narrow["p"], strict=True))
+
+
+def test_leaky_relu_units_cannot_die_and_relu_dead_means_inactive() -> None:
+    result, _ = quick_run("dying_relu")
+    acts = result.curves["training"]["activations"]
+    # leaky ReLU's slope is 0.01 everywhere below zero: never under the 1e-8 threshold
+    assert all(m in (None, 0.0) for m in acts["leaky_relu"]["dead_mean"])
+    # ReLU's derivative is zero exactly where it is inactive: the two fractions coincide
+    for dead, inactive in zip(acts["relu"]["dead_mean"], acts["relu"]["inactive_mean"],
+                              strict=True):
+        if dead is not None:
+            assert 0.0 <= dead <= 1.0
+            assert dead == pytest.approx(inactive, abs=1e-9)
+
+
+# --- self-normalisation ---------------------------------------------------------------------
+ALPHA_31 = "1.6732632423543772848170429916717"  # Klambauer et al. 2017: 31 decimals
+LAMBDA_31 = "1.0507009873554804934193349852946"
+
+
+def _fixed_point_constants(dps: int) -> tuple[mp.mpf, mp.mpf]:
+    """α, λ from the fixed-point conditions, solved here with the normal CDF Φ:
+    E[SELU(z)] = 0 gives α = φ(0) / (½ − √e·Φ(−1));
+    E[SELU(z)²] = 1 gives λ⁻² = ½ + α²·(e²Φ(−2) − 2√e·Φ(−1) + ½)."""
+    with mp.workdps(dps):
+        phi0 = 1 / mp.sqrt(2 * mp.pi)
+        alpha = phi0 / (mp.mpf(1) / 2 - mp.sqrt(mp.e) * mp.ncdf(-1))
+        neg = mp.e**2 * mp.ncdf(-2) - 2 * mp.sqrt(mp.e) * mp.ncdf(-1) + mp.mpf(1) / 2
+        lam = 1 / mp.sqrt(mp.mpf(1) / 2 + alpha**2 * neg)
+        return +alpha, +lam
+
+
+def test_selu_constants_equal_the_published_ones_and_the_fixed_point() -> None:
+    alpha, lam = self_normalisation.selu_constants(50)
+    with mp.workdps(60):
+        ours_alpha, ours_lambda = _fixed_point_constants(60)
+        assert abs(mp.mpf(alpha) - ours_alpha) < mp.mpf(10) ** -45
+        assert abs(mp.mpf(lam) - ours_lambda) < mp.mpf(10) ** -45
+        # as printed in the paper: 31 decimals, 32 significant digits
+        assert mp.nstr(mp.mpf(alpha), 32) == ALPHA_31
+        assert mp.nstr(mp.mpf(lam), 32) == LAMBDA_31
+    assert len(alpha.replace(".", "")) == 50
+    selu = actlab.get("selu")
+    assert selu.params["alpha"] == float(ALPHA_31)
+    assert selu.params["scale"] == float(LAMBDA_31)
+
+
+def test_selu_moments_fixed_point_and_elu_by_closed_form() -> None:
+    mean, var = self_normalisation.selu_moments(float(ALPHA_31), float(LAMBDA_31))
+    assert abs(mean) < 1e-10
+    assert abs(var - 1.0) < 1e-10
+    # α = λ = 1 is ELU: E = φ(0) + √e·Φ(−1) − ½, E[·²] = ½ + e²Φ(−2) − 2√e·Φ(−1) + ½
+    mean, var = self_normalisation.selu_moments(1.0, 1.0)
+    sqrt_e, cdf1, cdf2 = math.sqrt(math.e), float(mp.ncdf(-1)), float(mp.ncdf(-2))
+    elu_mean = 1 / math.sqrt(2 * math.pi) + sqrt_e * cdf1 - 0.5
+    elu_second = 1.0 + math.e**2 * cdf2 - 2 * sqrt_e * cdf1
+    assert mean == pytest.approx(elu_mean, abs=1e-12)
+    assert var == pytest.approx(elu_second - elu_mean**2, abs=1e-12)
+
+
+def test_selu_stays_at_the_fixed_point_through_layers() -> None:
+    config = self_normalisation.Config(depth=20, width=128, batch=500)
+    means, variances = self_normalisation.propagate("selu", config)
+    assert means.shape == variances.shape == (20,)
+    assert np.all(np.abs(means) < 0.1)
+    assert np.all(np.abs(variances - 1.0) < 0.15)
+
+
+def test_relu_variance_halves_per_layer_under_lecun_init() -> None:
+    """z ~ N(0, q) per unit given the layer below, so E relu(z)² = q/2 and
+    E relu(z) = √(q/2π): the variance q(½ − 1/2π) halves from layer to layer.
+    Four seeds of width 256 put the mean ratio within ≈ ±0.015 (1σ)."""
+    ratios, first = [], []
+    for seed in range(4):
+        config = self_normalisation.Config(depth=4, width=256, batch=400, seed=seed)
+        means, variances = self_normalisation.propagate("relu", config)
+        ratios.extend(variances[1:] / variances[:-1])
+        first.append(variances[0])
+        assert means[0] == pytest.approx(1 / math.sqrt(2 * math.pi), rel=0.05)
+    assert np.mean(ratios) == pytest.approx(0.5, abs=0.05)
+    assert np.mean(first) == pytest.approx(0.5 - 1 / (2 * math.pi), rel=0.03)
+
+
+# --- zero-centred outputs -------------------------------------------------------------------
+def test_sigmoid_inputs_force_same_signed_updates_and_tanh_inputs_do_not() -> None:
+    """Update = −lr·δ·h: with h = σ(z) > 0 both components share δ's sign, always; with
+    h = tanh(z) the components' signs are independent coin flips."""
+    config = zero_centred.Config(steps=400)
+    sigmoid = zero_centred.train_trajectory("sigmoid", config, seed=0)
+    assert sigmoid["same_sign"].shape == (400,)
+    assert sigmoid["same_sign"].all()
+    tanh = zero_centred.train_trajectory("tanh", config, seed=0)
+    assert 0.35 < tanh["same_sign"].mean() < 0.65  # 1/2 ± 6σ for 400 flips
+
+
+def test_tanh_inputs_reach_opposite_signed_weights_sooner() -> None:
+    """Noise-free LMS converges at a rate set by E[hhᵀ]'s eigenvalues along w* − w:
+    tanh's is ≈ diag(0.39, 0.39); sigmoid's has eigenvalue ≈ 0.04 along (1, −1)."""
+    config = zero_centred.Config(steps=400)
+    target = np.asarray(config.target_weights)
+    final = {name: np.linalg.norm(
+        zero_centred.train_trajectory(name, config, seed=1)["path"][-1] - target)
+        for name in ("sigmoid", "tanh")}
+    assert final["tanh"] < 1e-3
+    assert final["sigmoid"] > 10 * final["tanh"]
+
+
+def test_zero_centred_quick_result_agrees_with_the_mathematics() -> None:
+    result, _ = quick_run("zero_centred")
+    assert result.metrics["sigmoid_same_sign_fraction"] == 1.0
+    assert result.metrics["tanh_same_sign_fraction"] < 0.8
+    assert result.metrics["tanh_median_steps"] < result.metrics["sigmoid_median_steps"]
+    path = np.asarray(result.curves["paths"]["sigmoid"]["path"])
+    assert path.shape[1] == 2 and np.all(path[0] == 0.0)
+
+
+# --- depth sweep ----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def digits_tensors() -> tuple[torch.Tensor, torch.Tensor]:
+    from actlab.data.digits import load_digits_split
+
+    split = load_digits_split(seed=0)
+    return (torch.tensor(split.x_train, dtype=torch.float32),
+            torch.tensor(split.y_train, dtype=torch.int64))
+
+
+def test_final_losses_shape_finite_and_falling_with_training(digits_tensors) -> None:
+    short = depth_sweep.Config(seeds=3, steps=5, tail=2, learning_rate=3e-3)
+    longer = dataclasses.replace(short, steps=120)
+    early = depth_sweep.final_losses("relu", 2, 16, short, digits_tensors)
+    late = depth_sweep.final_losses("relu", 2, 16, longer, digits_tensors)
+    assert early.shape == late.shape == (3,)
+    assert np.all(np.isfinite(early)) and np.all(late > 0)
+    assert np.all(late < early)
+    np.testing.assert_array_equal(
+        early, depth_sweep.final_losses("relu", 2, 16, short, digits_tensors))
+
+
+def _sweep_with_losses(monkeypatch, losses: dict[str, float], depths=(2, 16)) -> Result:
+    """Run the sweep with final_losses replaced: each activation gets fixed losses per seed."""
+    def fake(activation, depth, width, config, data):
+        return np.array([losses[activation] + 0.01 * s for s in range(config.seeds)])
+
+    monkeypatch.setattr(depth_sweep, "final_losses", fake)
+    config = depth_sweep.Config(activations=tuple(losses), depths=depths, seeds=3)
+    return depth_sweep.run(config)
+
+
+def _verdict(result: Result, words: str) -> str:
+    matches = [c.verdict for c in result.claims if words in c.statement]
+    assert len(matches) == 1, [c.statement for c in result.claims]
+    return matches[0]
+
+
+@pytest.mark.parametrize(("gelu", "verdict"), [(0.1, "reproduced"), (0.25, "partly"),
+                                               (0.4, "not reproduced")])
+def test_gelu_claim_verdict_follows_the_medians(monkeypatch, gelu: float, verdict: str) -> None:
+    result = _sweep_with_losses(monkeypatch, {"gelu": gelu, "relu": 0.2, "elu": 0.3})
+    assert _verdict(result, "GELU has the lowest") == verdict
+
+
+def test_misra_claim_needs_every_seed_below_relu(monkeypatch) -> None:
+    # mish: far below ReLU; silu: below ReLU in the median but its seeds overlap ReLU's
+    result = _sweep_with_losses(monkeypatch, {"relu": 0.5, "mish": 0.2, "silu": 0.49})
+    assert _verdict(result, "better with mish") == "reproduced"
+    assert _verdict(result, "better with silu") == "partly"
+    result = _sweep_with_losses(monkeypatch, {"relu": 0.5, "mish": 0.8})
+    assert _verdict(result, "better with mish") == "not reproduced"
+    assert result.curves["losses"]["mish"]["16"] == pytest.approx([0.8, 0.81, 0.82])
