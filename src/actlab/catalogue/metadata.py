@@ -52,7 +52,8 @@ class Properties:
     range: tuple[float, float]  # image of the real line, as an interval (closure)
     monotonic: bool
     smoothness: Smoothness
-    zero_centred: bool  # f(0) = 0 and the function takes both signs
+    # f(0) = 0 and the function takes both signs (however lopsided: GELU and ELU count)
+    zero_centred: bool
     bounded_below: bool
     bounded_above: bool
     saturates_left: bool  # f'(x) -> 0 as x -> -inf

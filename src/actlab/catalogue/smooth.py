@@ -88,7 +88,7 @@ def _self_gated_properties(minimum: float) -> Properties:
         range=(minimum, INF),
         monotonic=False,
         smoothness="Cinf",
-        zero_centred=False,
+        zero_centred=True,  # f(0) = 0 and takes both signs (the catalogue's definition)
         bounded_below=True,
         bounded_above=False,
         saturates_left=True,
@@ -236,7 +236,7 @@ class Swish(Activation):
             range=(-0.27846454276, INF),  # with the default beta = 1 (silu); min/beta in general
             monotonic=False,
             smoothness="Cinf",
-            zero_centred=False,
+            zero_centred=True,  # f(0) = 0 and takes both signs
             bounded_below=True,
             bounded_above=False,
             saturates_left=True,
