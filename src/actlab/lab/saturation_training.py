@@ -72,7 +72,6 @@ def train_and_watch(activation: str, config: Config) -> dict:
     import actlab
     from actlab.data.digits import load_digits_split
 
-    torch.manual_seed(config.seed)
     split = load_digits_split(seed=config.seed)
     x = torch.tensor(split.x_train, dtype=torch.float32)
     y = torch.tensor(split.y_train, dtype=torch.int64)

@@ -3,7 +3,7 @@
 The lab's multi-seed, multi-learning-rate experiments train dozens of tiny
 networks; one after another they would spend their time in Python overhead.
 Stacking the weights of S independent networks as (S, fan_in, fan_out) tensors
-and using ``torch.baddbmm`` trains them all in one pass, each with its own
+and one batched ``torch.matmul`` per layer trains them all in one pass, each with its own
 initialisation seed, its own mini-batches and its own learning rate.  The
 networks never interact: the total loss is a sum of per-network losses.
 """
@@ -79,7 +79,6 @@ class EnsembleMLP(nn.Module):
                 if keep_hidden:
                     self.hidden.append(x)
         return x
-
 
     def _activate(self, x: torch.Tensor) -> torch.Tensor:
         if not self.act_params:

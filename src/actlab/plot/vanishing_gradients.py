@@ -28,8 +28,8 @@ def _heatmaps(curves: dict) -> Figure:
     fig = Figure(figsize=(3.4 * len(inits) + 1.0, height), layout="constrained")
     axes = fig.subplots(1, len(inits), squeeze=False, sharey=True)[0]
     norm = TwoSlopeNorm(vmin=-8, vcenter=0, vmax=8)
-    cmap = colormaps["RdBu"].copy()
-    cmap.set_bad("lightgrey")  # no gradient at all (zero derivative almost everywhere)
+    # grey: no gradient at all (zero derivative almost everywhere)
+    cmap = colormaps["RdBu"].with_extremes(bad="lightgrey")
     image = None
     for ax, init in zip(axes, inits, strict=True):
         grid = np.array([[np.nan if v is None else v for v in curves["log10_ratio"][init][a]]
