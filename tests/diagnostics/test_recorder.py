@@ -52,8 +52,8 @@ def test_mean_std_and_gradient_norms_match_direct_computation() -> None:
         diag.step()
     row = diag.log.rows[0]
     assert row["activation"] == "elu"
-    assert row["mean"] == pytest.approx(float(hidden.mean()), rel=1e-5)
-    assert row["std"] == pytest.approx(float(hidden.std()), rel=1e-5)
+    assert row["mean"] == pytest.approx(float(hidden.detach().mean()), rel=1e-5)
+    assert row["std"] == pytest.approx(float(hidden.detach().std()), rel=1e-5)
     assert row["grad_norm"] == pytest.approx(float(hidden.grad.norm()), rel=1e-5)
     weight_norms = {r["layer"]: r["weight_grad_norm"] for r in diag.log.gradient_rows}
     assert weight_norms["0"] == pytest.approx(float(model[0].weight.grad.norm()), rel=1e-5)
