@@ -1,0 +1,459 @@
+"""Convergence race: iterations to a training-error threshold, per activation.
+
+Krizhevsky, Sutskever & Hinton (2012, Fig. 1): a four-layer CNN with ReLUs
+reaches 25 % training error on CIFAR-10 six times faster (in iterations) than
+the same network with tanh, each with its own learning rate chosen for the
+fastest training, and "the magnitude of the effect varies with network
+architecture".  We run the same race on the embedded data sets:
+
+* an MLP (default 2 hidden layers of 100 units) on MNIST-1D and on the 8×8 digits,
+* the MNIST-1D CNN of Greydanus (2020) on MNIST-1D, for a few activations.
+
+Every (activation, learning rate, seed) network is trained by SGD with
+momentum 0.9 (as AlexNet) on mini-batches of 100, all of one activation at
+once as an ensemble.  The training error is measured on a fixed subset of the
+training set at every step at first, then at most 5 % of the step count (and
+``eval_every`` steps) apart; a network's *iterations* are the first evaluated
+step at which it is at or below the threshold.  A network that never gets
+there within ``max_steps`` (or diverges) counts as ``max_steps``: the value is
+censored, and a median that involves censored values is a lower bound.  To
+save time, the stragglers of a learning rate whose median is known are
+censored at ``patience`` × that median (which leaves the median unchanged).
+
+Per activation the learning rate with the smallest median iterations over
+seeds wins.  To save time, a learning rate is dropped as soon as its median is
+certain to be larger than the best median already known (its table entry is
+then "> step"); the winner is always followed to the end.  The speed-up is the
+ratio of the medians at the winning learning rates, tanh / ReLU, with a
+percentile-bootstrap 95 % interval over seeds (the learning-rate choice is held
+fixed in the bootstrap, so the interval does not include its uncertainty).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from actlab.lab.registry import ProgressFn
+from actlab.lab.result import Claim, Result, Table
+
+KRIZHEVSKY = "Krizhevsky, Sutskever & Hinton 2012, ImageNet classification with deep CNNs, Fig. 1"
+VARIES = '"the magnitude of the effect varies with network architecture" (Krizhevsky et al.)'
+DATASET_TITLES = {"mnist1d": "MNIST-1D", "digits": "digits 8×8"}
+
+
+@dataclass(frozen=True)
+class Config:
+    activations: tuple[str, ...] = (  # elementwise catalogue entries raced in the MLP
+        "relu", "tanh", "sigmoid", "leaky_relu", "elu", "gelu", "silu", "selu")
+    datasets: tuple[str, ...] = ("mnist1d", "digits")  # MLP races: mnist1d and/or digits
+    cnn_activations: tuple[str, ...] = ("relu", "tanh")  # MNIST-1D CNN race; () skips it
+    learning_rates: tuple[float, ...] = (0.01, 0.03, 0.1, 0.3, 1.0)  # MLP grid, per activation
+    cnn_learning_rates: tuple[float, ...] = (0.03, 0.1, 0.3)  # CNN grid (smaller: it is costly)
+    momentum: float = 0.9  # SGD momentum, as AlexNet
+    seeds: int = 5  # networks per (activation, learning rate)
+    hidden: tuple[int, ...] = (64, 64)  # MLP hidden widths
+    init: str = "uniform"  # MLP weights: U[±1/√fan_in], PyTorch's default (the CNN's too)
+    batch_size: int = 100  # mini-batch size
+    threshold: float = 0.25  # training error to reach (Krizhevsky: 25 %)
+    max_steps: int = 3000  # step budget; networks that never reach it count as this
+    patience: float = 3.0  # the winner's stragglers are censored at this × its median
+    eval_every: int = 20  # most steps between error measurements (early ones: every 5 %)
+    eval_examples: int = 500  # size of the fixed training subset the error is measured on
+    bootstrap: int = 2000  # bootstrap resamples for the intervals
+    seed: int = 0  # initialisations, mini-batches, bootstrap
+
+    @classmethod
+    def quick(cls) -> Config:
+        return cls(activations=("relu", "tanh"), datasets=("digits",), cnn_activations=(),
+                   learning_rates=(0.03, 0.1), seeds=3, hidden=(32,), max_steps=200,
+                   eval_every=5, eval_examples=300, bootstrap=200)
+
+    def grid(self, model: str) -> tuple[float, ...]:
+        """The learning rates tried for the named model (mlp or cnn)."""
+        return self.cnn_learning_rates if model == "cnn" else self.learning_rates
+
+
+def evaluation_interval(step: int, eval_every: int) -> int:
+    """Steps between error measurements around ``step``: every step at first, then at most
+    5 % of the step count apart (so iterations are known to 5 %), at most ``eval_every``."""
+    return min(eval_every, max(1, step // 20))
+
+
+def is_evaluation_step(step: int, eval_every: int) -> bool:
+    return step % evaluation_interval(step, eval_every) == 0
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def speedup_ratio(slow: Sequence[float], fast: Sequence[float]) -> float:
+    """median(slow) / median(fast): how many times fewer iterations the fast one needs."""
+    return float(np.median(slow) / np.median(fast))
+
+
+def bootstrap_ratio(slow: Sequence[float], fast: Sequence[float], resamples: int,
+                    seed: int, level: float = 0.95) -> tuple[float, float]:
+    """Percentile-bootstrap interval of :func:`speedup_ratio`, seeds resampled independently."""
+    rng = np.random.default_rng(seed)
+    slow, fast = np.asarray(slow, dtype=float), np.asarray(fast, dtype=float)
+    s = np.median(rng.choice(slow, (resamples, slow.size)), axis=1)
+    f = np.median(rng.choice(fast, (resamples, fast.size)), axis=1)
+    tail = 100 * (1 - level) / 2
+    low, high = np.percentile(s / f, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def bootstrap_median(values: Sequence[float], resamples: int, seed: int,
+                     level: float = 0.95) -> tuple[float, float]:
+    """Percentile-bootstrap interval of the median."""
+    rng = np.random.default_rng(seed)
+    v = np.asarray(values, dtype=float)
+    medians = np.median(rng.choice(v, (resamples, v.size)), axis=1)
+    tail = 100 * (1 - level) / 2
+    low, high = np.percentile(medians, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+# --------------------------------------------------------------------------- the race
+
+
+def _load(dataset: str, eval_examples: int):
+    import torch
+
+    if dataset == "mnist1d":
+        from actlab.data.mnist1d import make_mnist1d
+
+        split = make_mnist1d()
+    elif dataset == "digits":
+        from actlab.data.digits import load_digits_split
+
+        split = load_digits_split(seed=0)
+    else:
+        raise ValueError(f"unknown data set {dataset!r}; choose mnist1d or digits")
+    x = torch.tensor(split.x_train, dtype=torch.float32)
+    y = torch.tensor(split.y_train, dtype=torch.int64)
+    return x, y, x[:eval_examples], y[:eval_examples]
+
+
+def race_one_activation(make_model: Callable[[list[int]], object], data: tuple,
+                        rates: Sequence[float], config: Config, seed: int) -> dict:
+    """Train every (learning rate, seed) network of one activation; see the module docstring.
+
+    Returns per network (learning-rate-major, shape (n_lr, seeds)): ``iterations``
+    (censored values as described), ``reached``, ``diverged``, ``pruned``; and the
+    training-error history at the evaluation steps (NaN once a network is dropped).
+    """
+    import torch
+
+    from actlab.lab.mnist1d_baselines import ensemble_cross_entropy, select_networks
+    from actlab.models.ensemble import ensemble_error
+
+    x, y, x_eval, y_eval = data
+    n_lr, n_seed = len(rates), config.seeds
+    total = n_lr * n_seed
+    group = np.repeat(np.arange(n_lr), n_seed)  # network j uses learning rate group[j]
+    model = make_model([seed * 1000 + j % n_seed for j in range(total)])  # same inits per lr
+    lr = torch.tensor([rates[g] for g in group], dtype=torch.float32)
+    active = np.arange(total)  # original indices of the networks still trained
+    params = list(model.parameters())
+    velocity = [torch.zeros_like(p) for p in params]
+    generator = torch.Generator().manual_seed(seed)
+
+    reach = np.full(total, -1)  # first evaluated step at or below the threshold
+    diverged = np.zeros(total, dtype=bool)
+    stopped = np.full(total, config.max_steps)  # last step each network was trained
+    pruned = np.zeros(n_lr, dtype=bool)
+    eval_steps: list[int] = []
+    history: list[np.ndarray] = []
+    for step in range(1, config.max_steps + 1):
+        idx = torch.randint(0, x.shape[0], (active.size, config.batch_size), generator=generator)
+        losses = ensemble_cross_entropy(model(x[idx]), y[idx])
+        grads = torch.autograd.grad(losses.sum(), params)
+        with torch.no_grad():
+            for p, v, g in zip(params, velocity, grads, strict=True):
+                v.mul_(config.momentum).add_(g)  # PyTorch's SGD momentum convention
+                p.sub_(lr.view(-1, *[1] * (p.dim() - 1)) * v)
+        if not is_evaluation_step(step, config.eval_every) and step != config.max_steps:
+            continue
+        error = ensemble_error(model, x_eval, y_eval).numpy().astype(float)
+        finite = torch.isfinite(losses.detach()).numpy()
+        diverged[active[~finite]] = True
+        error[~finite] = np.nan
+        newly = active[(error <= config.threshold) & (reach[active] < 0)]
+        reach[newly] = step
+        row = np.full(total, np.nan)
+        row[active] = error
+        eval_steps.append(step)
+        history.append(row)
+
+        drop = _groups_to_drop(reach, diverged, group, n_lr, step, config, pruned)
+        if drop.any():
+            keep = ~drop[group[active]]
+            stopped[active[~keep]] = step
+            active = active[keep]
+            if active.size == 0:
+                break
+            keep_t = torch.from_numpy(np.flatnonzero(keep))
+            select_networks(model, keep_t)
+            params = list(model.parameters())
+            velocity = [v[keep_t] for v in velocity]
+            lr = lr[keep_t]
+
+    iterations = np.where(reach > 0, reach, stopped)
+    iterations[diverged & (reach < 0)] = config.max_steps  # never reaches: counts as the budget
+    shape = (n_lr, n_seed)
+    return {
+        "iterations": iterations.reshape(shape),
+        "reached": (reach > 0).reshape(shape),
+        "diverged": diverged.reshape(shape),
+        "pruned": pruned,
+        "eval_steps": np.asarray(eval_steps),
+        "history": np.asarray(history).reshape(len(eval_steps), n_lr, n_seed),
+    }
+
+
+def _groups_to_drop(reach: np.ndarray, diverged: np.ndarray, group: np.ndarray, n_lr: int,
+                    step: int, config: Config, pruned: np.ndarray) -> np.ndarray:
+    """Learning-rate groups to stop training now: finished, or certainly not the fastest.
+
+    A group's median is bounded below by giving its unfinished networks the next
+    step (or the budget if diverged) and above by giving them infinity.  A group
+    whose lower bound exceeds the best upper bound cannot win: it is dropped and
+    marked in ``pruned``.  A group whose median is known stops at ``patience`` times
+    its median (its stragglers are censored there; a median does not change when
+    values above it are censored).  Groups dropped earlier have no networks left;
+    dropping them again is harmless.
+    """
+    next_eval = step + 1
+    lower, upper, done = np.empty(n_lr), np.empty(n_lr), np.zeros(n_lr, dtype=bool)
+    for g in range(n_lr):
+        r, d = reach[group == g], diverged[group == g]
+        known = r > 0
+        lower[g] = np.median(np.where(known, r, np.where(d, config.max_steps, next_eval)))
+        upper[g] = np.median(np.where(known, r, np.where(d, config.max_steps, np.inf)))
+        done[g] = bool(np.all(known | d))
+    best = upper.min()
+    dominated = lower > best
+    drop = np.zeros(n_lr, dtype=bool)
+    for g in range(n_lr):
+        if dominated[g] and not done[g]:
+            drop[g] = True
+            pruned[g] = True
+        elif done[g] or step >= config.patience * upper[g]:
+            drop[g] = True
+    return drop
+
+
+def _last_errors(history: np.ndarray) -> np.ndarray:
+    """Each network's last measured training error, (n_lr, seeds); inf if never finite."""
+    last = np.full(history.shape[1:], np.inf)
+    for row in history:
+        last = np.where(np.isfinite(row), row, last)
+    return last
+
+
+def best_learning_rate(out: dict) -> int:
+    """Index of the winning learning rate: smallest median iterations (pruned ones never win);
+    ties broken by the mean, then by the last training error."""
+    it, last = out["iterations"], _last_errors(out["history"])
+    keys = [(bool(out["pruned"][g]), float(np.median(it[g])), float(np.mean(it[g])),
+             float(np.median(last[g])), g) for g in range(it.shape[0])]
+    return min(keys)[-1]
+
+
+def _summarise(out: dict, rates: Sequence[float], config: Config, seed: int) -> dict:
+    """The winning learning rate's numbers and curves, JSON-ready."""
+    g = best_learning_rate(out)
+    it = out["iterations"][g].astype(float)
+    reached = out["reached"][g]
+    hist = out["history"][:, g, :]
+    rows = np.isfinite(hist).any(axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows are cut below
+        median, low, high = np.nanmedian(hist, 1), np.nanmin(hist, 1), np.nanmax(hist, 1)
+    per_lr = [float(np.median(out["iterations"][k])) for k in range(len(rates))]
+    per_lr_budget = [bool(np.median(np.where(out["reached"][k], 0, 1)) > 0)
+                     for k in range(len(rates))]
+    return {
+        "best_lr": rates[g],
+        "best_at_grid_edge": g in (0, len(rates) - 1) and len(rates) > 1,
+        "iterations": it.tolist(),
+        "reached": reached.tolist(),
+        "censored": int((~reached).sum()),
+        "median": float(np.median(it)),
+        "interval": list(bootstrap_median(it, config.bootstrap, seed)),
+        "steps": out["eval_steps"][rows].tolist(),
+        "median_error": median[rows].tolist(),
+        "min_error": low[rows].tolist(),
+        "max_error": high[rows].tolist(),
+        "per_lr_median": per_lr,
+        "per_lr_pruned": [bool(p) for p in out["pruned"]],
+        "per_lr_median_censored": per_lr_budget,
+    }
+
+
+def _races(config: Config) -> list[tuple[str, str, tuple[str, ...]]]:
+    races = [(d, "mlp", config.activations) for d in config.datasets]
+    if config.cnn_activations:
+        races.append(("mnist1d", "cnn", config.cnn_activations))
+    return races
+
+
+def _validate(config: Config) -> None:
+    import actlab
+
+    for name in {*config.activations, *config.cnn_activations}:
+        if not actlab.get(name).elementwise:
+            raise ValueError(f"{name} is not elementwise; the race needs elementwise entries")
+    for d in config.datasets:
+        if d not in DATASET_TITLES:
+            raise ValueError(f"unknown data set {d!r}; choose mnist1d or digits")
+    for rates in (config.learning_rates, config.cnn_learning_rates):
+        if not rates or min(rates) <= 0:
+            raise ValueError("learning-rate grids must be positive and not empty")
+    if config.seeds < 1 or config.max_steps < 1 or config.eval_every < 1:
+        raise ValueError("seeds, max_steps and eval_every must be >= 1")
+    if not 0 < config.threshold < 1:
+        raise ValueError(f"threshold must be a training error in (0, 1), got {config.threshold}")
+
+
+def race_title(dataset: str, model: str, config: Config) -> str:
+    if model == "cnn":
+        return f"{DATASET_TITLES[dataset]}, CNN"
+    return f"{DATASET_TITLES[dataset]}, MLP {'-'.join(map(str, config.hidden))}"
+
+
+def run(config: Config, progress: ProgressFn | None = None) -> Result:
+    import torch
+
+    from actlab.lab.mnist1d_baselines import EnsembleCNN
+    from actlab.models.ensemble import EnsembleMLP
+
+    start = time.perf_counter()
+    _validate(config)
+    races = _races(config)
+    total = sum(len(acts) for _, _, acts in races)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny batched products: extra OpenMP threads only add overhead
+    results: dict[str, dict] = {}
+    done = 0
+    try:
+        for r, (dataset, model_kind, acts) in enumerate(races):
+            data = _load(dataset, config.eval_examples)
+            n_in = data[0].shape[1]
+            key = f"{dataset}_{model_kind}"
+            rates = config.grid(model_kind)
+            results[key] = {"title": race_title(dataset, model_kind, config),
+                            "learning_rates": list(rates), "activations": {}}
+            for a, act in enumerate(acts):
+                if model_kind == "cnn":
+                    def make(seeds, act=act, n_in=n_in):
+                        return EnsembleCNN(seeds, n_in, activation=act)
+                else:
+                    def make(seeds, act=act, n_in=n_in):
+                        return EnsembleMLP([n_in, *config.hidden, 10], act, seeds,
+                                           init=config.init)
+                seed = config.seed * 100_003 + r * 101 + a
+                out = race_one_activation(make, data, rates, config, seed)
+                results[key]["activations"][act] = _summarise(out, rates, config, seed)
+                done += 1
+                if progress:
+                    progress(done / total, f"{results[key]['title']}: {act}")
+    finally:
+        torch.set_num_threads(threads)
+
+    tables, claims, metrics = {}, [], {}
+    for key, race in results.items():
+        acts = race["activations"]
+        tables[f"race_{key}"], tables[f"grid_{key}"] = _tables(race, config)
+        if "relu" in acts and "tanh" in acts:
+            claim_pair, ratio, interval = _claims(key, race, config)
+            claims += claim_pair
+            metrics[f"{key}_tanh_over_relu"] = ratio
+            metrics[f"{key}_tanh_over_relu_interval"] = list(interval)
+            race["ratio"] = {"tanh_over_relu": ratio, "interval": list(interval)}
+    return Result(
+        experiment="convergence_race",
+        config=asdict(config),
+        metrics=metrics,
+        tables=tables,
+        curves={"races": results, "threshold": config.threshold, "max_steps": config.max_steps},
+        claims=claims,
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _tables(race: dict, config: Config) -> tuple[Table, Table]:
+    acts = race["activations"]
+    relu = acts.get("relu", {}).get("median")
+    rows = []
+    for name, s in acts.items():
+        budget = " (censored)" if np.median([0 if r else 1 for r in s["reached"]]) else ""
+        edge = " (grid edge)" if s["best_at_grid_edge"] else ""
+        rows.append([
+            name, f"{s['best_lr']:g}{edge}", f"{s['median']:.0f}{budget}",
+            f"[{s['interval'][0]:.0f}, {s['interval'][1]:.0f}]",
+            f"{min(s['iterations']):.0f}–{max(s['iterations']):.0f}",
+            f"{len(s['reached']) - s['censored']}/{len(s['reached'])}",
+            round(s["median"] / relu, 2) if relu else "",
+        ])
+    summary = Table(
+        columns=["activation", "best lr", "median iterations", "95 % interval", "min–max",
+                 "reached", "÷ relu"],
+        rows=rows,
+        caption=f"{race['title']}: SGD steps (momentum {config.momentum}, batch "
+        f"{config.batch_size}) to {config.threshold:.0%} training error, at the learning rate "
+        f"with the smallest median over {config.seeds} seeds; measured on "
+        f"{config.eval_examples} training examples every step at first, then at most 5 % of "
+        f"the step count and {config.eval_every} steps apart. Networks that never reach it "
+        f"count as the budget of {config.max_steps} steps, or are censored at "
+        f"{config.patience:g}× the median once it is known (a median below the censoring "
+        "point is exact; above it, a lower bound). Interval: percentile bootstrap of the "
+        "median over seeds. '÷ relu': median iterations relative to ReLU's.")
+    grid_rows = []
+    for name, s in acts.items():
+        cells = []
+        for m, pruned, budget in zip(s["per_lr_median"], s["per_lr_pruned"],
+                                     s["per_lr_median_censored"], strict=True):
+            cells.append(f"> {m:.0f}" if pruned else (f"≥ {m:.0f}" if budget else f"{m:.0f}"))
+        grid_rows.append([name, *cells])
+    grid = Table(
+        columns=["activation", *[f"lr {lr:g}" for lr in race["learning_rates"]]],
+        rows=grid_rows,
+        caption=f"{race['title']}: median iterations to {config.threshold:.0%} training error "
+        "per learning rate. '> n': dropped once it could no longer win; '≥ n': the median "
+        "network never reached the threshold within the budget.")
+    return summary, grid
+
+
+def _claims(key: str, race: dict, config: Config) -> tuple[list[Claim], float, tuple]:
+    relu, tanh = race["activations"]["relu"], race["activations"]["tanh"]
+    ratio = speedup_ratio(tanh["iterations"], relu["iterations"])
+    interval = bootstrap_ratio(tanh["iterations"], relu["iterations"], config.bootstrap,
+                               seed=config.seed + 17)
+    censored = f"{relu['censored']} ReLU and {tanh['censored']} tanh networks of " \
+        f"{config.seeds} never reached {config.threshold:.0%} within {config.max_steps} steps " \
+        "and count as the budget"
+    if tanh["censored"] and not relu["censored"]:
+        censored += " (so the ratio is a lower bound)"
+    context = (f"{race['title']}; ReLU {relu['median']:.0f} iterations at lr {relu['best_lr']}, "
+               f"tanh {tanh['median']:.0f} at lr {tanh['best_lr']} (medians over {config.seeds} "
+               f"seeds); {censored}. Krizhevsky et al. raced a four-layer CNN on CIFAR-10; "
+               f"{VARIES}.")
+    compare = Claim.compare(
+        f"ReLU reaches {config.threshold:.0%} training error about 6× faster than tanh "
+        f"({race['title']})", KRIZHEVSKY, 6, round(ratio, 3), rel_tol=0.25,
+        interval=interval, detail=f"ratio tanh/ReLU of median iterations, 95 % bootstrap "
+        f"interval over seeds. {context}")
+    faster = Claim.check(
+        f"ReLU reaches the threshold faster than tanh ({race['title']})", KRIZHEVSKY,
+        "faster (ratio > 1)", f"{ratio:.2f} [{interval[0]:.2f}, {interval[1]:.2f}]",
+        holds=interval[0] > 1, partly=ratio > 1,
+        detail="holds when the whole 95 % interval of tanh/ReLU lies above 1; partly when "
+        "only the point estimate does.")
+    return [compare, faster], ratio, interval

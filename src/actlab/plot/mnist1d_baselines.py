@@ -1,0 +1,66 @@
+"""Figures of the MNIST-1D baselines: accuracy against the published numbers, learning curves."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from actlab.lab.mnist1d_baselines import MODEL_TITLES, PUBLISHED_ACCURACY, t_interval
+from actlab.lab.result import Result
+from actlab.plot.style import new_figure, style_for
+
+
+def figures(result: Result) -> dict[str, Figure]:
+    return {"accuracy": _accuracy(result), "learning_curves": _learning_curves(result)}
+
+
+def _accuracy(result: Result) -> Figure:
+    models = result.curves["models"]
+    names = list(models)
+    fig, axes = new_figure(1, 1, size=(5.5, 3.8))
+    ax = axes[0][0]
+    x = np.arange(len(names))
+    ours = [np.asarray(models[n]["test"][-1]) for n in names]
+    means = np.array([v.mean() for v in ours])
+    intervals = np.array([t_interval(v) for v in ours])
+    ax.bar(x - 0.2, [PUBLISHED_ACCURACY[n] for n in names], width=0.4, color="#999999",
+           label="published (Greydanus 2020)")
+    ax.bar(x + 0.2, means, width=0.4, color=style_for(0)["color"],
+           yerr=[means - intervals[:, 0], intervals[:, 1] - means], capsize=4,
+           label="ours: mean, 95 % t-interval")
+    for k, v in enumerate(ours):  # every seed
+        ax.plot(np.full(v.size, k + 0.2) + np.linspace(-0.1, 0.1, v.size), v, "k.",
+                markersize=3)
+    for k, n in enumerate(names):
+        ax.text(k + 0.2, means[k] + 2, f"{means[k]:.1f}", ha="center", fontsize=8)
+        ax.text(k - 0.2, PUBLISHED_ACCURACY[n] + 2, f"{PUBLISHED_ACCURACY[n]:.0f}",
+                ha="center", fontsize=8)
+    ax.set_xticks(x, [MODEL_TITLES[n] for n in names], fontsize=8)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("test accuracy (%)")
+    cfg = result.config
+    ax.set_title(f"MNIST-1D test accuracy, {cfg['seeds']} seeds, {cfg['steps']} Adam steps")
+    ax.legend(fontsize=7, loc="upper left")
+    return fig
+
+
+def _learning_curves(result: Result) -> Figure:
+    models = result.curves["models"]
+    fig, axes = new_figure(1, len(models), size=(4.2 * len(models), 3.5))
+    for ax, (name, c) in zip(axes[0], models.items(), strict=True):
+        steps = np.asarray(c["steps"])
+        for kind, k, label in (("train", 1, "train"), ("test", 0, "test")):
+            acc = np.asarray(c[kind])  # (evaluations, seeds)
+            style = style_for(k)
+            ax.plot(steps, acc.mean(axis=1), label=f"{label} (mean)", **style)
+            ax.fill_between(steps, acc.min(axis=1), acc.max(axis=1), color=style["color"],
+                            alpha=0.2, linewidth=0)
+        ax.axhline(PUBLISHED_ACCURACY[name], color="black", linestyle="--", linewidth=1,
+                   label=f"published test {PUBLISHED_ACCURACY[name]:.0f} %")
+        ax.set_title(f"{MODEL_TITLES[name]} ({c['parameters']:,} parameters)")
+        ax.set_xlabel("Adam steps")
+        ax.set_ylim(0, 102)
+        ax.legend(fontsize=7, loc="lower right")
+    axes[0][0].set_ylabel("accuracy (%)")
+    fig.suptitle("Learning curves on MNIST-1D: mean over seeds, band min–max", fontsize=9)
+    return fig
