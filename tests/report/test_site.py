@@ -220,3 +220,22 @@ def test_cli_success_prints_where_the_report_is(
     # progress on stderr (stdout stays clean); not a terminal here, so one line per step
     assert "[1/2] fake_good: done" in captured.err and "ETA" in captured.err
     assert opened == [(out / "index.html").resolve().as_uri()]
+
+
+def test_a_broken_catalogue_entry_gets_a_page_saying_so(
+    tmp_path: Path, fake_experiments, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from actlab.report import atlas
+
+    real = atlas.build_entry
+
+    def build_entry(name: str, *args, **kwargs):
+        if name == "elu":
+            raise RuntimeError("metadata went missing")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(atlas, "build_entry", build_entry)
+    out = tmp_path / "site"
+    build_report(out, only=["fake_good"], quick=True, quiet=True, activations=["relu", "elu"])
+    assert "metadata went missing" in (out / "atlas" / "elu.html").read_text()
+    assert "max(0, x)" in (out / "atlas" / "relu.html").read_text()  # the formula's alt text

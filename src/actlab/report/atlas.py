@@ -78,10 +78,24 @@ def build_entries(
     aliases_of: dict[str, list[str]] = {}
     for alias, target in actlab.aliases().items():
         aliases_of.setdefault(target, []).append(alias)
-    return [
-        build_entry(name, renderer, image_dir, aliases_of.get(name, []))
-        for name in (actlab.names() if names is None else names)
-    ]
+    entries = []
+    for name in actlab.names() if names is None else names:
+        try:
+            entries.append(build_entry(name, renderer, image_dir, aliases_of.get(name, [])))
+        except Exception as err:  # one broken entry must not take the report down
+            entries.append(_broken_entry(name, err))
+    return entries
+
+
+def _broken_entry(name: str, err: Exception) -> AtlasEntry:
+    """A page that says what went wrong instead of the facts."""
+    return AtlasEntry(
+        name=name, family="unknown", summary=f"This entry could not be documented: "
+        f"{type(err).__name__}: {err}", elementwise=True, formula_lhs=Markup(""),
+        formula=Markup(""), derivative_lhs=Markup(""), derivative_formula=Markup(""),
+        formula_source="", derivative_source="", properties=[], parameters=[], kinks=[],
+        equivalents=[], references=[], notes=[], aliases=[], plot_note="not available",
+        range_text="?")
 
 
 def build_entry(
