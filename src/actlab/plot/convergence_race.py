@@ -63,10 +63,11 @@ def _iterations(result: Result) -> Figure:
             its = acts[n]["iterations"]
             ax.plot(np.full(len(its), k) + np.linspace(-0.2, 0.2, len(its)), its, "k.",
                     markersize=3)
-        if any(acts[n]["censored"] for n in names):
+        if any(max(acts[n]["iterations"]) >= max_steps for n in names):  # the step budget
             ax.axhline(max_steps, color=REFERENCE_LINE, linestyle=":", linewidth=1)
+        ax.set_yscale("log")  # equal ratios look equal
         ax.set_xticks(range(len(names)), names, rotation=35, ha="right", fontsize=8)
-        ax.set_ylabel("iterations to threshold")
+        ax.set_ylabel("iterations to threshold (log)")
         title = race["title"]
         if "ratio" in race:
             r = race["ratio"]
@@ -75,5 +76,6 @@ def _iterations(result: Result) -> Figure:
         ax.set_title(title, fontsize=9)
     fig.suptitle(f"Iterations to {result.curves['threshold']:.0%} training error: median at "
                  "the best learning rate, 95 % bootstrap interval, dots = seeds; hatched = "
-                 f"some seeds censored at {max_steps}", fontsize=9)
+                 f"some seeds censored (budget {max_steps} steps, or "
+                 f"{result.config['patience']:g}× the median)", fontsize=9)
     return fig
