@@ -65,9 +65,8 @@ def _iterations(result: Result) -> Figure:
                     markersize=3)
         if any(max(acts[n]["iterations"]) >= max_steps for n in names):  # the step budget
             ax.axhline(max_steps, color=REFERENCE_LINE, linestyle=":", linewidth=1)
-        ax.set_yscale("log")  # equal ratios look equal
         ax.set_xticks(range(len(names)), names, rotation=35, ha="right", fontsize=8)
-        ax.set_ylabel("iterations to threshold (log)")
+        ax.set_ylabel("iterations to threshold")
         title = race["title"]
         if "ratio" in race:
             r = race["ratio"]
