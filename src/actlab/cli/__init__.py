@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     from actlab.errors import UserError
 
     try:
-        app.main(args=argv, prog_name="actlab", standalone_mode=False)
+        # without standalone mode click returns ctx.exit()'s code instead of exiting
+        returned = app.main(args=argv, prog_name="actlab", standalone_mode=False)
     except click.ClickException as err:
         err.show()
         return err.exit_code
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         message = str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
         print(f"actlab: error: {message}", file=sys.stderr)
         return 2
-    return 0
+    return returned if isinstance(returned, int) else 0
 
 
 def run() -> None:

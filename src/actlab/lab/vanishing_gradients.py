@@ -26,12 +26,12 @@ HE = "He et al. 2015, Delving deep into rectifiers"
 
 @dataclass(frozen=True)
 class Config:
-    depths: tuple[int, ...] = (2, 5, 10, 20, 30, 50)  # number of hidden layers
+    depths: tuple[int, ...] = (2, 5, 10, 25, 50)  # number of hidden layers
     width: int = 64  # units per hidden layer
-    batch: int = 256  # Gaussian input samples
+    batch: int = 64  # Gaussian input samples
     inits: tuple[str, ...] = ("glorot", "he", "lecun")  # weight schemes compared
     activations: tuple[str, ...] = ()  # empty: every elementwise catalogue entry
-    seeds: int = 3  # independent networks averaged per cell
+    seeds: int = 2  # independent networks averaged per cell
     seed: int = 0
 
     @classmethod
