@@ -41,9 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:
         print("actlab: aborted", file=sys.stderr)
         return 130
-    except (ActivationNotFound, UserError, ValueError, TypeError, FileNotFoundError,
-            KeyError) as err:
+    except (ActivationNotFound, UserError, ValueError, TypeError, KeyError) as err:
         message = str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
+        print(f"actlab: error: {message}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a file or directory the user named: missing, unwritable, ...
+        message = f"{err.filename}: {err.strerror}" if err.filename and err.strerror else err
         print(f"actlab: error: {message}", file=sys.stderr)
         return 2
     return returned if isinstance(returned, int) else 0

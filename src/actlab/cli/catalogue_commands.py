@@ -292,7 +292,10 @@ def _plot(names: Sequence[str], derivative: bool, output: str, xmin: float, xmax
     acts = bind_many(names, raw_params)
     grid = default_grid(xmin, xmax, points)  # validates the range before matplotlib loads
     fig = plot_activations(acts, derivative=derivative, x=grid)
-    fig.savefig(output)
+    try:
+        fig.savefig(output)
+    except OSError as err:  # missing directory, no permission: one line, not a traceback
+        raise UserError(f"cannot write {output}: {err.strerror or err}") from None
     return os.path.abspath(output)
 
 

@@ -50,7 +50,9 @@ def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: b
     """Run experiment NAME; write OUT/NAME/result.json and one PNG per figure."""
     from rich.console import Console
 
+    from actlab.cli.directories import ensure_output_directory
     from actlab.lab.registry import experiment
+    from actlab.lab.threads import single_threaded
 
     exp = experiment(name)  # unknown name -> KeyError -> one line, exit 2
     overrides: dict[str, Any] = {}
@@ -60,8 +62,10 @@ def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: b
             raise click.UsageError(f"experiment {name!r} takes no seed")
         overrides["seed"] = seed
     config = exp.config(quick=quick, **overrides)
+    ensure_output_directory(out)
     console = Console(stderr=True, quiet=quiet)
-    result, written = _run_and_save(exp, config, out, console, quiet)
+    with single_threaded():  # the experiments' tiny models: see actlab.lab.threads
+        result, written = _run_and_save(exp, config, out, console, quiet)
     _print_summary(result, written)
 
 

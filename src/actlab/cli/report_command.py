@@ -42,8 +42,12 @@ def report(out: Path, only: tuple[str, ...], quick: bool, seed: int | None, reru
     Results are cached in OUT: running the report again with the same
     configuration only redraws the pages (use --rerun to recompute).
     """
+    from actlab.cli.directories import ensure_output_directory
     from actlab.report import build_report
+    from actlab.report.builder import select
 
+    select(_split(only) or None)  # an unknown name fails before the directory is made
+    ensure_output_directory(out, "report directory")
     outcome = build_report(out, only=_split(only) or None, quick=quick, seed=seed,
                            rerun=rerun, quiet=quiet)
     if open_browser:

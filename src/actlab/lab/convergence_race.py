@@ -335,7 +335,6 @@ def race_title(dataset: str, model: str, config: Config) -> str:
 
 
 def run(config: Config, progress: ProgressFn | None = None) -> Result:
-    import torch
 
     from actlab.lab.mnist1d_baselines import EnsembleCNN
     from actlab.models.ensemble import EnsembleMLP
@@ -344,34 +343,29 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
     _validate(config)
     races = _races(config)
     total = sum(len(acts) for _, _, acts in races)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny batched products: extra OpenMP threads only add overhead
     results: dict[str, dict] = {}
     done = 0
-    try:
-        for r, (dataset, model_kind, acts) in enumerate(races):
-            data = _load(dataset, config.eval_examples)
-            n_in = data[0].shape[1]
-            key = f"{dataset}_{model_kind}"
-            rates = config.grid(model_kind)
-            results[key] = {"title": race_title(dataset, model_kind, config),
-                            "learning_rates": list(rates), "activations": {}}
-            for a, act in enumerate(acts):
-                if model_kind == "cnn":
-                    def make(seeds, act=act, n_in=n_in):
-                        return EnsembleCNN(seeds, n_in, activation=act)
-                else:
-                    def make(seeds, act=act, n_in=n_in):
-                        return EnsembleMLP([n_in, *config.hidden, 10], act, seeds,
-                                           init=config.init)
-                seed = config.seed * 100_003 + r * 101 + a
-                out = race_one_activation(make, data, rates, config, seed)
-                results[key]["activations"][act] = _summarise(out, rates, config, seed)
-                done += 1
-                if progress:
-                    progress(done / total, f"{results[key]['title']}: {act}")
-    finally:
-        torch.set_num_threads(threads)
+    for r, (dataset, model_kind, acts) in enumerate(races):
+        data = _load(dataset, config.eval_examples)
+        n_in = data[0].shape[1]
+        key = f"{dataset}_{model_kind}"
+        rates = config.grid(model_kind)
+        results[key] = {"title": race_title(dataset, model_kind, config),
+                        "learning_rates": list(rates), "activations": {}}
+        for a, act in enumerate(acts):
+            if model_kind == "cnn":
+                def make(seeds, act=act, n_in=n_in):
+                    return EnsembleCNN(seeds, n_in, activation=act)
+            else:
+                def make(seeds, act=act, n_in=n_in):
+                    return EnsembleMLP([n_in, *config.hidden, 10], act, seeds,
+                                       init=config.init)
+            seed = config.seed * 100_003 + r * 101 + a
+            out = race_one_activation(make, data, rates, config, seed)
+            results[key]["activations"][act] = _summarise(out, rates, config, seed)
+            done += 1
+            if progress:
+                progress(done / total, f"{results[key]['title']}: {act}")
 
     tables, claims, metrics = {}, [], {}
     for key, race in results.items():

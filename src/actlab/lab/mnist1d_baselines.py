@@ -283,20 +283,15 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
     x_te = torch.tensor(split.x_test, dtype=torch.float32)
     y_te = torch.tensor(split.y_test, dtype=torch.int64)
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny models: one thread avoids OpenMP overhead on a busy machine
-    try:
-        curves: dict[str, dict] = {}
-        for k, kind in enumerate(config.models):
-            seeds = [config.seed * 1000 + s for s in range(config.seeds)]
-            model = build_model(kind, seeds, x_tr.shape[1])
-            history = train_adam(model, x_tr, y_tr, x_te, y_te, config,
-                                 seed=config.seed * 7919 + k)
-            curves[kind] = {**history, "parameters": model.parameters_per_network()}
-            if progress:
-                progress((k + 1) / len(config.models), f"trained {kind}")
-    finally:
-        torch.set_num_threads(threads)
+    curves: dict[str, dict] = {}
+    for k, kind in enumerate(config.models):
+        seeds = [config.seed * 1000 + s for s in range(config.seeds)]
+        model = build_model(kind, seeds, x_tr.shape[1])
+        history = train_adam(model, x_tr, y_tr, x_te, y_te, config,
+                             seed=config.seed * 7919 + k)
+        curves[kind] = {**history, "parameters": model.parameters_per_network()}
+        if progress:
+            progress((k + 1) / len(config.models), f"trained {kind}")
 
     rows, claims, metrics = [], [], {}
     for kind in config.models:

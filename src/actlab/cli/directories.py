@@ -1,0 +1,19 @@
+"""Output directories of the commands: created up front, so that a bad ``--out`` fails in
+one line before minutes of work, not after."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from actlab.errors import UserError
+
+
+def ensure_output_directory(out: Path, what: str = "output directory") -> None:
+    """Create ``out`` (and its parents); a UserError naming it when that is not possible."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UserError(f"cannot create the {what} {out}: {err.strerror or err}") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise UserError(f"cannot write into the {what} {out}")
