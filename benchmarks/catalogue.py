@@ -152,14 +152,21 @@ def naive_compositions() -> dict[str, Callable[[Any, dict[str, Any]], Any]]:
 
 
 # --- measurement ---------------------------------------------------------------------
-def best_time(fn: Callable[[], Any], repeat: int) -> float:
-    """Minimum wall time of ``repeat`` calls, after one warm-up call (seconds)."""
+# Wall time by default; --clock cpu times the NumPy side with this thread's CPU time,
+# which a busy shared machine disturbs far less (time spent preempted is not counted;
+# page faults are).  The PyTorch side always uses wall time: its work is multi-threaded.
+NUMPY_CLOCK: Callable[[], float] = time.perf_counter
+
+
+def best_time(fn: Callable[[], Any], repeat: int,
+              clock: Callable[[], float] = time.perf_counter) -> float:
+    """Minimum time of ``repeat`` calls on ``clock``, after one warm-up call (seconds)."""
     fn()
     best = math.inf
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, clock() - start)
     return best
 
 
@@ -211,10 +218,10 @@ def numpy_rows(names: list[str], n: int, repeat: int, dtypes: list[Any]) -> list
             # re-measured next to every entry, so that load drift on a shared machine
             # moves the entry and its baselines together
             if fname == "copy":
-                return best_time(lambda: np.copyto(scratch, base), repeat)
+                return best_time(lambda: np.copyto(scratch, base), repeat, NUMPY_CLOCK)
             f = TRANSCENDENTALS[fname]
             arg = positive if fname in ("log", "sqrt") else base
-            return best_time(lambda: f(arg), repeat)
+            return best_time(lambda: f(arg), repeat, NUMPY_CLOCK)
 
         for name in names:
             act = actlab.get(name)
@@ -230,12 +237,14 @@ def numpy_rows(names: list[str], n: int, repeat: int, dtypes: list[Any]) -> list
             pass_s = {f: baseline(f) for f in {*needs[0], *needs[1]}}
             try:
                 x = benchmark_input(act, n, dtype)
-                row.forward_s = best_time(lambda a=act, x=x: a(x), repeat)
+                row.forward_s = best_time(lambda a=act, x=x: a(x), repeat, NUMPY_CLOCK)
                 if act.elementwise:
-                    row.derivative_s = best_time(lambda a=act, x=x: a.derivative(x), repeat)
+                    row.derivative_s = best_time(lambda a=act, x=x: a.derivative(x), repeat,
+                                                 NUMPY_CLOCK)
                 else:
                     g = np.ones_like(act(x))
-                    row.derivative_s = best_time(lambda a=act, x=x, g=g: a.vjp(x, g), repeat)
+                    row.derivative_s = best_time(lambda a=act, x=x, g=g: a.vjp(x, g), repeat,
+                                                 NUMPY_CLOCK)
             except Exception as err:  # a broken entry must not stop the run
                 row.error = f"{type(err).__name__}: {err}"
                 rows.append(row)
@@ -409,6 +418,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch side")
     parser.add_argument("--threads", type=int, default=0,
                         help="torch intra-op threads (default: torch's choice)")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="NumPy timings: wall time, or this thread's CPU time (steadier "
+                        "on a busy machine)")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     args = parser.parse_args(argv)
     if args.n < VECTOR_ROW or args.repeat < 1:
@@ -418,6 +430,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    global NUMPY_CLOCK
+    NUMPY_CLOCK = time.thread_time if args.clock == "cpu" else time.perf_counter
     names = actlab.names()
     if args.only:
         wanted = [s.strip() for s in args.only.split(",") if s.strip()]
@@ -425,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     dtypes = [np.dtype(d).type for d in args.dtypes.split(",")]
 
     print(f"actlab catalogue benchmark: n = {args.n:,}, min of {args.repeat} repeats, "
-          f"{len(names)} entries", flush=True)
+          f"{len(names)} entries, NumPy clock: {args.clock}", flush=True)
     np_rows = numpy_rows(names, args.n, args.repeat, dtypes)
     print(f"\nNumPy (ratios to np.copyto, np.exp and the entry's transcendentals, re-timed next "
           f"to each entry; targets: no transcendental <= {COPY_TARGET}x copy, else <= "

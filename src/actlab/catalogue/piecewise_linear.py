@@ -48,12 +48,12 @@ KERAS_JAX = "Keras 3 / JAX"
 
 def _keep_nan(x: Array, y: Array, xp: Backend) -> Array:
     """y, except NaN wherever x is NaN (comparisons with NaN are all False)."""
-    return xp.where(xp.isnan(x), x, y)
+    return xp.keep_nan(x, y)
 
 
 def _inside(x: Array, lo: float, hi: float, slope: float, xp: Backend) -> Array:
     """slope on the open interval (lo, hi), 0 outside and at the corners; NaN -> NaN."""
-    return _keep_nan(x, xp.where((x > lo) & (x < hi), slope, xp.zeros_like(x)), xp)
+    return _keep_nan(x, xp.astype_like((x > lo) & (x < hi), x) * slope, xp)
 
 
 def _corner_kinks(lo: float, hi: float, f_lo: float, f_hi: float) -> tuple[Kink, Kink]:

@@ -65,7 +65,7 @@ class ReLU(Activation):
         return xp.maximum(x, 0.0)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        return xp.where(x > 0, 1.0, xp.where(xp.isnan(x), x, 0.0))
+        return xp.keep_nan(x, xp.astype_like(x > 0, x))
 
     def torch_native(self) -> nn.Module:
         from torch import nn
@@ -115,11 +115,15 @@ class LeakyReLU(Activation):
     )
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        return xp.where(x >= 0, x, p["negative_slope"] * x)
+        s = p["negative_slope"]
+        if 0.0 < s <= 1.0:  # s*x >= x for x < 0 (s = 0 would give 0*inf = NaN): branch-free
+            return xp.maximum(x, s * x)
+        return xp.where(x >= 0, x, s * x)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         # x > 0, not x >= 0: PyTorch returns the negative slope at 0
-        return xp.where(x > 0, 1.0, xp.where(xp.isnan(x), x, p["negative_slope"]))
+        # full_like: torch.where of two Python floats would be float32 whatever x is
+        return xp.keep_nan(x, xp.where(x > 0, 1.0, xp.full_like(x, p["negative_slope"])))
 
     def torch_native(self) -> nn.Module:
         from torch import nn
@@ -237,7 +241,7 @@ class PReLU(Activation):
         return xp.where(x > 0, x, p["a"] * x)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        return xp.where(x > 0, 1.0, xp.where(xp.isnan(x), x, p["a"] * xp.ones_like(x)))
+        return xp.keep_nan(x, xp.where(x > 0, 1.0, p["a"] * xp.ones_like(x)))
 
     def torch_native(self) -> nn.Module:
         from torch import nn
@@ -300,7 +304,7 @@ class RReLU(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         slope = 0.5 * (p["lower"] + p["upper"])
-        return xp.where(x > 0, 1.0, xp.where(xp.isnan(x), x, slope * xp.ones_like(x)))
+        return xp.keep_nan(x, xp.where(x > 0, 1.0, slope * xp.ones_like(x)))
 
     def torch_native(self) -> nn.Module:
         from torch import nn

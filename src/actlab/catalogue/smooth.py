@@ -67,7 +67,8 @@ def _gated(x: Array, gate: Array, xp: Backend) -> Array:
 def _sigmoid_gated_grad(z: Array, xp: Backend) -> Array:
     """d/dz [z σ(z)] = σ(z) + z σ'(z), on z clipped to where σ' is exactly 0."""
     zc = xp.clip(z, -SIGMOID_GATE_CLIP, SIGMOID_GATE_CLIP)
-    return xp.sigmoid(zc) + zc * xp.sigmoid_prime(zc)
+    s, ds = xp.sigmoid_and_prime(zc)
+    return s + zc * ds
 
 
 def _sigmoid_for_autograd(z: Array, xp: Backend) -> Array:
@@ -143,7 +144,8 @@ class GELU(Activation):
             x2 = xc * xc
             u = SQRT_2_OVER_PI * xc * (1.0 + GELU_TANH_CUBIC * x2)
             du = SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_CUBIC * x2)
-            return xp.sigmoid(2.0 * u) + 2.0 * xc * du * xp.sigmoid_prime(2.0 * u)
+            s, ds = xp.sigmoid_and_prime(2.0 * u)
+            return s + 2.0 * xc * du * ds
         xc = xp.clip(x, -NORMAL_GATE_CLIP, NORMAL_GATE_CLIP)
         return xp.ndtr(xc) + xc * xp.npdf(xc)
 
@@ -311,6 +313,14 @@ class Mish(Activation):
     )
 
     @staticmethod
+    def _gate(x: Array, xp: Backend) -> Array:
+        """g = tanh(softplus x) alone (the forward needs no slope): as in _gate_and_slope."""
+        a = xp.exp(-xp.abs(x))
+        right = (1.0 + 2.0 * a) / (1.0 + 2.0 * a + 2.0 * a * a)
+        left = a * (a + 2.0) / (a * a + 2.0 * a + 2.0)
+        return xp.where(x > 0, right, left)
+
+    @staticmethod
     def _gate_and_slope(x: Array, xp: Backend) -> tuple[Array, Array]:
         """g = tanh(softplus x) and g' in closed form from a = e^-|x|."""
         a = xp.exp(-xp.abs(x))
@@ -326,8 +336,7 @@ class Mish(Activation):
         return g, dg
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        g, _ = self._gate_and_slope(x, xp)
-        return _gated(x, g, xp)
+        return _gated(x, self._gate(x, xp), xp)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         xc = xp.clip(x, -SIGMOID_GATE_CLIP, SIGMOID_GATE_CLIP)

@@ -55,7 +55,7 @@ MCCULLOCH_PITTS = Reference(
 
 def _zero_derivative(x: Array, xp: Backend) -> Array:
     """0 everywhere (the derivative of a step where it exists), NaN where x is NaN."""
-    return xp.where(xp.isnan(x), x, xp.zeros_like(x))
+    return xp.keep_nan(x, xp.zeros_like(x))
 
 
 @register
@@ -125,7 +125,7 @@ class Heaviside(Activation):
         t = p["t"]
         above = xp.astype_like(x > t, x)  # 0/1 in the input's dtype
         y = xp.where(x == t, p["at_threshold"], above)
-        return xp.where(xp.isnan(x), x, y)
+        return xp.keep_nan(x, y)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _zero_derivative(x, xp)
@@ -166,7 +166,7 @@ class BipolarStep(Activation):
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         y = 2.0 * xp.astype_like(x >= 0, x) - 1.0
-        return xp.where(xp.isnan(x), x, y)
+        return xp.keep_nan(x, y)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _zero_derivative(x, xp)
@@ -209,7 +209,7 @@ class Sign(Activation):
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         # np.sign keeps NaN but torch.sign maps it to 0: pass NaN through explicitly
-        return xp.where(xp.isnan(x), x, xp.sign(x))
+        return xp.keep_nan(x, xp.sign(x))
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _zero_derivative(x, xp)
@@ -266,7 +266,7 @@ class Threshold(Activation):
         return xp.where(x <= p["t"], p["value"], x)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        return xp.where(x <= p["t"], 0.0, xp.where(xp.isnan(x), x, xp.ones_like(x)))
+        return xp.keep_nan(x, xp.astype_like(x > p["t"], x))  # NaN > t is False
 
     def torch_native(self) -> nn.Module:
         from torch import nn
