@@ -12,17 +12,20 @@ from matplotlib.figure import Figure
 
 from actlab.lab import mnist1d_baselines as mb
 from actlab.lab.result import Result
+from actlab.lab.statistics import t_interval
+from actlab.models import mnist1d_nets as nets
+from actlab.models.ensemble import select_networks
 from actlab.models.torch_builders import build_cnn
 
 
 @pytest.mark.parametrize(("kind", "count"), [("logistic", 410), ("mlp", 15_210),
                                               ("cnn", 5_210)])
 def test_parameter_counts_match_the_paper(kind: str, count: int) -> None:
-    assert mb.build_model(kind, [0, 1, 2]).parameters_per_network() == count
+    assert nets.build_model(kind, [0, 1, 2]).parameters_per_network() == count
 
 
 def test_cnn_ensemble_equals_the_torch_cnn() -> None:
-    model = mb.EnsembleCNN([3, 4, 5])
+    model = nets.EnsembleCNN([3, 4, 5])
     reference = build_cnn()  # nn.Conv1d layers, 5,210 parameters
     assert sum(p.numel() for p in reference.parameters()) == 5_210
     convs = [m for m in reference if isinstance(m, torch.nn.Conv1d)]
@@ -37,7 +40,7 @@ def test_cnn_ensemble_equals_the_torch_cnn() -> None:
 
 
 def test_mlp_second_layer_is_residual() -> None:
-    model = mb.EnsembleResidualMLP([7])
+    model = nets.EnsembleResidualMLP([7])
     w, b = [p[0] for p in model.weights], [p[0] for p in model.biases]
     x = torch.randn(5, 40, generator=torch.Generator().manual_seed(1))
     with torch.no_grad():
@@ -47,7 +50,7 @@ def test_mlp_second_layer_is_residual() -> None:
 
 
 def test_initialisation_is_pytorch_default_and_seeded() -> None:
-    a, b = mb.EnsembleResidualMLP([1, 2]), mb.EnsembleResidualMLP([1, 2])
+    a, b = nets.EnsembleResidualMLP([1, 2]), nets.EnsembleResidualMLP([1, 2])
     for p, q in zip(a.parameters(), b.parameters(), strict=True):
         assert torch.equal(p, q)
     first = a.weights[0][0]
@@ -56,19 +59,19 @@ def test_initialisation_is_pytorch_default_and_seeded() -> None:
 
 
 def test_select_networks_keeps_the_chosen_ones() -> None:
-    model = mb.EnsembleCNN([0, 1, 2, 3])
+    model = nets.EnsembleCNN([0, 1, 2, 3])
     x = torch.randn(4, 6, 40, generator=torch.Generator().manual_seed(2))
     before = model(x).detach()
-    mb.select_networks(model, torch.tensor([1, 3]))
+    select_networks(model, torch.tensor([1, 3]))
     assert model.n_models == 2
     torch.testing.assert_close(model(x[[1, 3]]), before[[1, 3]])
 
 
 def test_t_interval_by_hand() -> None:
-    low, high = mb.t_interval([1.0, 2.0, 3.0])
+    low, high = t_interval([1.0, 2.0, 3.0])
     half = 4.302652729911275 * 1.0 / math.sqrt(3)  # t(0.975, 2) · s / √n
     assert (low, high) == pytest.approx((2 - half, 2 + half))
-    assert mb.t_interval([5.0]) == (5.0, 5.0)
+    assert t_interval([5.0]) == (5.0, 5.0)
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +94,7 @@ def test_claims_follow_from_the_accuracies(quick_result: Result) -> None:
     for claim, kind in zip(claims[:3], ("logistic", "mlp", "cnn"), strict=True):
         final = np.asarray(quick_result.curves["models"][kind]["test"][-1])
         assert claim.measured == pytest.approx(final.mean(), abs=0.01)
-        low, high = mb.t_interval(final)
+        low, high = t_interval(final)
         gap = abs(final.mean() - claim.published)
         expected = ("reproduced" if gap <= tol or low <= claim.published <= high
                     else "partly" if gap <= 2 * tol else "not reproduced")

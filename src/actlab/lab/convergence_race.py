@@ -40,6 +40,7 @@ import numpy as np
 
 from actlab.lab.registry import ProgressFn
 from actlab.lab.result import Claim, Result, Table
+from actlab.lab.statistics import bootstrap_median, bootstrap_ratio, speedup_ratio
 
 KRIZHEVSKY = "Krizhevsky, Sutskever & Hinton 2012, ImageNet classification with deep CNNs, Fig. 1"
 VARIES = '"the magnitude of the effect varies with network architecture" (Krizhevsky et al.)'
@@ -88,37 +89,6 @@ def is_evaluation_step(step: int, eval_every: int) -> bool:
     return step % evaluation_interval(step, eval_every) == 0
 
 
-# --------------------------------------------------------------------------- statistics
-
-
-def speedup_ratio(slow: Sequence[float], fast: Sequence[float]) -> float:
-    """median(slow) / median(fast): how many times fewer iterations the fast one needs."""
-    return float(np.median(slow) / np.median(fast))
-
-
-def bootstrap_ratio(slow: Sequence[float], fast: Sequence[float], resamples: int,
-                    seed: int, level: float = 0.95) -> tuple[float, float]:
-    """Percentile-bootstrap interval of :func:`speedup_ratio`, seeds resampled independently."""
-    rng = np.random.default_rng(seed)
-    slow, fast = np.asarray(slow, dtype=float), np.asarray(fast, dtype=float)
-    s = np.median(rng.choice(slow, (resamples, slow.size)), axis=1)
-    f = np.median(rng.choice(fast, (resamples, fast.size)), axis=1)
-    tail = 100 * (1 - level) / 2
-    low, high = np.percentile(s / f, [tail, 100 - tail])
-    return float(low), float(high)
-
-
-def bootstrap_median(values: Sequence[float], resamples: int, seed: int,
-                     level: float = 0.95) -> tuple[float, float]:
-    """Percentile-bootstrap interval of the median."""
-    rng = np.random.default_rng(seed)
-    v = np.asarray(values, dtype=float)
-    medians = np.median(rng.choice(v, (resamples, v.size)), axis=1)
-    tail = 100 * (1 - level) / 2
-    low, high = np.percentile(medians, [tail, 100 - tail])
-    return float(low), float(high)
-
-
 # --------------------------------------------------------------------------- the race
 
 
@@ -150,8 +120,7 @@ def race_one_activation(make_model: Callable[[list[int]], object], data: tuple,
     """
     import torch
 
-    from actlab.lab.mnist1d_baselines import ensemble_cross_entropy, select_networks
-    from actlab.models.ensemble import ensemble_error
+    from actlab.models.ensemble import ensemble_cross_entropy, ensemble_error, select_networks
 
     x, y, x_eval, y_eval = data
     n_lr, n_seed = len(rates), config.seeds
@@ -336,8 +305,8 @@ def race_title(dataset: str, model: str, config: Config) -> str:
 
 def run(config: Config, progress: ProgressFn | None = None) -> Result:
 
-    from actlab.lab.mnist1d_baselines import EnsembleCNN
     from actlab.models.ensemble import EnsembleMLP
+    from actlab.models.mnist1d_nets import EnsembleCNN
 
     start = time.perf_counter()
     _validate(config)

@@ -27,6 +27,7 @@ import numpy as np
 
 from actlab.lab.registry import ProgressFn
 from actlab.lab.result import Claim, Result, Table
+from actlab.lab.statistics import wilson_interval
 
 LU_2019 = "Lu, Shin, Su & Karniadakis 2019, Dying ReLU and initialization"
 SEEDS_002_003 = "seeds 002, 003 (lecture notes)"
@@ -54,17 +55,6 @@ class Config:
         return cls(widths=(2, 4), max_depth=10, nets=400, inputs=16,
                    train_activations=("relu", "leaky_relu"), learning_rates=(0.01, 1.0),
                    train_seeds=2, train_steps=100)
-
-
-def wilson_interval(
-    successes: np.ndarray, n: int, z: float = 1.96
-) -> tuple[np.ndarray, np.ndarray]:
-    """95 % Wilson score interval for binomial proportions."""
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    # at p = 0 or 1 an end is 0 or 1 up to rounding (-3e-17 seen): keep it a probability
-    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
 
 
 def death_depths(width: int, config: Config, inputs: int, seed: int) -> np.ndarray:

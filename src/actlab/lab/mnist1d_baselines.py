@@ -20,23 +20,23 @@ being elementwise, updates each network exactly as if it were trained alone.
 Each network sees its own shuffled order of the training set (the paper's code
 walks through the pre-shuffled set in order).
 
-The ensemble models here are reused by the convergence race (the CNN) and can
-be built with any elementwise catalogue activation.
+The ensemble models live in :mod:`actlab.models.mnist1d_nets` (the convergence
+race uses their CNN too).
 """
 
 from __future__ import annotations
 
-import math
 import time
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
-from torch import nn
 
 from actlab.lab.registry import ProgressFn
 from actlab.lab.result import Claim, Result, Table
+from actlab.lab.statistics import t_interval
+from actlab.models.ensemble import ensemble_accuracy, ensemble_cross_entropy
+from actlab.models.mnist1d_nets import EnsembleNet, build_model
 
 GREYDANUS = "Greydanus 2020, Scaling down deep learning (MNIST-1D), Table/Fig. 2"
 PUBLISHED_ACCURACY = {"logistic": 32.0, "mlp": 68.0, "cnn": 94.0}  # test accuracy, %
@@ -62,169 +62,7 @@ class Config:
         return cls(seeds=2, steps=80, eval_every=20, n_samples=600)
 
 
-# --------------------------------------------------------------------------- models
-
-
-def _elementwise_activation(name: str) -> nn.Module:
-    import actlab
-
-    act = actlab.get(name)
-    if not act.elementwise:
-        raise ValueError(f"{name} is not elementwise; the ensemble models need one")
-    return act.to_torch()
-
-
-def _torch_default_uniform(seed: int, layer: int, fan_in: int,
-                           shape: tuple[int, ...]) -> np.ndarray:
-    """PyTorch's default Linear/Conv initialisation U[-1/√fan_in, 1/√fan_in], seeded per layer."""
-    bound = 1.0 / math.sqrt(fan_in)
-    return np.random.default_rng([seed, layer]).uniform(-bound, bound, shape)
-
-
-class EnsembleNet(nn.Module):
-    """S networks of the same shape; every parameter has the network axis first."""
-
-    n_models: int
-
-    def _stacked(self, seeds: Sequence[int], layer: int, fan_in: int,
-                 shape: tuple[int, ...]) -> nn.Parameter:
-        data = np.stack([_torch_default_uniform(s, layer, fan_in, shape) for s in seeds])
-        return nn.Parameter(torch.tensor(data, dtype=torch.float32))
-
-    def parameters_per_network(self) -> int:
-        return sum(p[0].numel() for p in self.parameters())
-
-    @torch.no_grad()
-    def select(self, keep: torch.Tensor) -> None:
-        """Keep only the networks at indices ``keep`` (drops the others for good)."""
-        select_networks(self, keep)
-
-
-def select_networks(model: nn.Module, keep: torch.Tensor) -> None:
-    """Slice every parameter of an ensemble (network axis first) to the networks in ``keep``.
-
-    Works for :class:`EnsembleNet` and for :class:`actlab.models.ensemble.EnsembleMLP`.
-    """
-    for module in model.modules():
-        for name, p in list(module.named_parameters(recurse=False)):
-            setattr(module, name, nn.Parameter(p.detach()[keep].clone()))
-    model.n_models = int(keep.numel())
-
-
-class EnsembleLogistic(EnsembleNet):
-    """Logistic regression (a Linear layer; softmax in the loss): 410 parameters for 40 → 10."""
-
-    def __init__(self, seeds: Sequence[int], n_in: int = 40, n_out: int = 10) -> None:
-        super().__init__()
-        self.n_models = len(seeds)
-        self.weight = self._stacked(seeds, 0, n_in, (n_in, n_out))
-        self.bias = self._stacked(seeds, 1, n_in, (1, n_out))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (S, B, in) -> (S, B, out)
-        return torch.baddbmm(self.bias, x, self.weight)
-
-
-class EnsembleResidualMLP(EnsembleNet):
-    """Greydanus's MLP: h = act(W₁x); h = h + act(W₂h); out = W₃h (15,210 parameters)."""
-
-    def __init__(self, seeds: Sequence[int], n_in: int = 40, hidden: int = 100,
-                 n_out: int = 10, activation: str = "relu") -> None:
-        super().__init__()
-        self.n_models = len(seeds)
-        self.act = _elementwise_activation(activation)
-        sizes = [(n_in, hidden), (hidden, hidden), (hidden, n_out)]
-        self.weights = nn.ParameterList(
-            [self._stacked(seeds, 2 * i, a, (a, b)) for i, (a, b) in enumerate(sizes)])
-        self.biases = nn.ParameterList(
-            [self._stacked(seeds, 2 * i + 1, a, (1, b)) for i, (a, b) in enumerate(sizes)])
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        w, b = self.weights, self.biases
-        h = self.act(torch.baddbmm(b[0], x, w[0]))
-        h = h + self.act(torch.baddbmm(b[1], h, w[1]))
-        return torch.baddbmm(b[2], h, w[2])
-
-
-class EnsembleCNN(EnsembleNet):
-    """The MNIST-1D CNN, S copies at once (5,210 parameters each by default).
-
-    Input (S, B, length): network s reads x[s].  Conv weights are stored as
-    (S, out, in, kernel), like ``nn.Conv1d``'s with the network axis in front.
-    Each convolution is an im2col batched matrix product in a channels-last
-    layout, about 1.5× faster on a CPU than one grouped ``conv1d`` for all networks.
-    """
-
-    KERNELS = (5, 3, 3)
-    STRIDE, PADDING = 2, 1
-
-    def __init__(self, seeds: Sequence[int], length: int = 40, channels: int = 25,
-                 n_out: int = 10, activation: str = "relu") -> None:
-        super().__init__()
-        self.n_models = len(seeds)
-        self.act = _elementwise_activation(activation)
-        conv_w, conv_b = [], []
-        c_in, out_len = 1, length
-        for i, k in enumerate(self.KERNELS):
-            fan_in = c_in * k
-            conv_w.append(self._stacked(seeds, 2 * i, fan_in, (channels, c_in, k)))
-            conv_b.append(self._stacked(seeds, 2 * i + 1, fan_in, (1, channels)))
-            c_in, out_len = channels, (out_len + 2 * self.PADDING - k) // self.STRIDE + 1
-        if out_len < 1:
-            raise ValueError(f"length {length} is too short for three stride-2 convolutions")
-        flat = channels * out_len
-        self.conv_weights = nn.ParameterList(conv_w)
-        self.conv_biases = nn.ParameterList(conv_b)
-        self.weight = self._stacked(seeds, 6, flat, (flat, n_out))
-        self.bias = self._stacked(seeds, 7, flat, (1, n_out))
-
-    def _conv(self, h: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-        """(S, B, L, C_in) -> (S, B, L_out, C_out): Conv1d(stride 2, padding 1) per network."""
-        s, batch, length, c_in = h.shape
-        c_out, k = w.shape[1], w.shape[3]
-        l_out = (length + 2 * self.PADDING - k) // self.STRIDE + 1
-        padded = nn.functional.pad(h, (0, 0, self.PADDING, self.PADDING))
-        # tap j of output position t reads input position STRIDE·t + j (of the padded signal)
-        patches = torch.cat([padded[:, :, j:j + self.STRIDE * (l_out - 1) + 1:self.STRIDE]
-                             for j in range(k)], dim=-1)  # (S, B, L_out, k·C_in), tap-major
-        kernel = w.permute(0, 3, 2, 1).reshape(s, k * c_in, c_out)  # same (tap, channel) order
-        out = torch.baddbmm(b, patches.reshape(s, batch * l_out, k * c_in), kernel)
-        return out.reshape(s, batch, l_out, c_out)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        s, batch = x.shape[0], x.shape[1]
-        h = x.unsqueeze(-1)  # one input channel, channels last
-        for w, b in zip(self.conv_weights, self.conv_biases, strict=True):
-            h = self.act(self._conv(h, w, b))
-        h = h.transpose(2, 3).reshape(s, batch, -1)  # flatten channel-major, as nn.Flatten
-        return torch.baddbmm(self.bias, h, self.weight)
-
-
-def build_model(kind: str, seeds: Sequence[int], n_in: int = 40,
-                activation: str = "relu") -> EnsembleNet:
-    """An ensemble of the named baseline (logistic, mlp, cnn)."""
-    if kind == "logistic":
-        return EnsembleLogistic(seeds, n_in)
-    if kind == "mlp":
-        return EnsembleResidualMLP(seeds, n_in, activation=activation)
-    if kind == "cnn":
-        return EnsembleCNN(seeds, n_in, activation=activation)
-    raise ValueError(f"unknown model {kind!r}; choose logistic, mlp or cnn")
-
-
 # --------------------------------------------------------------------------- training
-
-
-def ensemble_cross_entropy(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-    """Mean cross-entropy of each network, shape (S,); logits (S, B, C), labels (S, B)."""
-    log_p = torch.log_softmax(logits, dim=-1)
-    return -log_p.gather(-1, labels.unsqueeze(-1)).squeeze(-1).mean(dim=1)
-
-
-@torch.no_grad()
-def ensemble_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> np.ndarray:
-    """Accuracy in % of each network on the same data, shape (S,)."""
-    logits = model(x.unsqueeze(0).expand(model.n_models, *x.shape))
-    return 100.0 * (logits.argmax(-1) == y).float().mean(dim=1).numpy()
 
 
 def train_adam(model: EnsembleNet, x_train: torch.Tensor, y_train: torch.Tensor,
@@ -251,18 +89,6 @@ def train_adam(model: EnsembleNet, x_train: torch.Tensor, y_train: torch.Tensor,
             history["train"].append(ensemble_accuracy(model, x_train, y_train).tolist())
             history["test"].append(ensemble_accuracy(model, x_test, y_test).tolist())
     return history
-
-
-def t_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float]:
-    """Student-t confidence interval for the mean (a single value gives a zero-width one)."""
-    from scipy.special import stdtrit  # Student-t quantile (scipy.stats is slow to import)
-
-    v = np.asarray(values, dtype=float)
-    mean = float(v.mean())
-    if v.size < 2:
-        return mean, mean
-    half = float(stdtrit(v.size - 1, 0.5 + level / 2) * v.std(ddof=1) / math.sqrt(v.size))
-    return mean - half, mean + half
 
 
 # --------------------------------------------------------------------------- experiment

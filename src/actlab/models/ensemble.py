@@ -173,7 +173,29 @@ def train_ensemble(
 
 
 @torch.no_grad()
-def ensemble_error(model: EnsembleMLP, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+def _predictions(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """Predicted class of every network for each row of ``x``, shape (S, N)."""
+    return model(x.unsqueeze(0).expand(model.n_models, *x.shape)).argmax(-1)
+
+
+def ensemble_error(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Classification error of each network on the same data, shape (S,)."""
-    logits = model(x.unsqueeze(0).expand(model.n_models, *x.shape))
-    return (logits.argmax(-1) != y.unsqueeze(0)).float().mean(dim=1)
+    return (_predictions(model, x) != y.unsqueeze(0)).float().mean(dim=1)
+
+
+def ensemble_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> np.ndarray:
+    """Accuracy in % of each network on the same data, shape (S,)."""
+    return 100.0 * (_predictions(model, x) == y).float().mean(dim=1).numpy()
+
+
+@torch.no_grad()
+def select_networks(model: nn.Module, keep: torch.Tensor) -> None:
+    """Slice every parameter of an ensemble (network axis first) to the networks in ``keep``.
+
+    Works for :class:`EnsembleMLP` and the nets of :mod:`actlab.models.mnist1d_nets`.
+    """
+    for module in model.modules():
+        for name, p in list(module.named_parameters(recurse=False)):
+            setattr(module, name, nn.Parameter(p.detach()[keep].clone()))
+    model.n_models = int(keep.numel())
+

@@ -92,7 +92,14 @@ def maxout_mlp(
     return nn.Sequential(*layers)
 
 
-def _conv_length(length: int, kernel: int, stride: int, padding: int) -> int:
+# The MNIST-1D CNN's convolutions (Greydanus 2020); the ensemble CNN of
+# actlab.models.mnist1d_nets uses the same.
+CNN_KERNELS = (5, 3, 3)
+CNN_STRIDE, CNN_PADDING = 2, 1
+
+
+def conv_length(length: int, kernel: int, stride: int, padding: int) -> int:
+    """Output length of a 1-D convolution."""
     return (length + 2 * padding - kernel) // stride + 1
 
 
@@ -114,14 +121,15 @@ def build_cnn(
         act = as_activation(type(act)(**{**dict(act.params), "axis": 1}))
 
     lengths = [length]
-    for kernel in (5, 3, 3):
-        lengths.append(_conv_length(lengths[-1], kernel, 2, 1))
+    for kernel in CNN_KERNELS:
+        lengths.append(conv_length(lengths[-1], kernel, CNN_STRIDE, CNN_PADDING))
     if lengths[-1] < 1:
         raise ValueError(f"length {length} is too short for three stride-2 convolutions")
     layers: list[nn.Module] = [AddChannelAxis(in_channels)]
     c_in = in_channels
-    for kernel in (5, 3, 3):
-        layers.append(nn.Conv1d(c_in, channels * factor, kernel, stride=2, padding=1))
+    for kernel in CNN_KERNELS:
+        layers.append(nn.Conv1d(c_in, channels * factor, kernel, stride=CNN_STRIDE,
+                                padding=CNN_PADDING))
         layers.append(act.to_torch())
         c_in = channels
     layers += [nn.Flatten(), nn.Linear(channels * lengths[-1], n_classes)]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from actlab.lab.mnist1d_baselines import MODEL_TITLES, PUBLISHED_ACCURACY, t_interval
+from actlab.lab.mnist1d_baselines import MODEL_TITLES, PUBLISHED_ACCURACY
 from actlab.lab.result import Result
+from actlab.lab.statistics import t_interval
 from actlab.plot.style import new_figure, style_for
 
 
