@@ -52,7 +52,6 @@ def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: b
 
     from actlab.cli.directories import ensure_output_directory
     from actlab.lab.registry import experiment
-    from actlab.lab.threads import single_threaded
 
     exp = experiment(name)  # unknown name -> KeyError -> one line, exit 2
     overrides: dict[str, Any] = {}
@@ -64,8 +63,7 @@ def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: b
     config = exp.config(quick=quick, **overrides)
     ensure_output_directory(out)
     console = Console(stderr=True, quiet=quiet)
-    with single_threaded():  # the experiments' tiny models: see actlab.lab.threads
-        result, written = _run_and_save(exp, config, out, console, quiet)
+    result, written = _run_and_save(exp, config, out, console, quiet)
     _print_summary(result, written)
 
 

@@ -15,7 +15,6 @@ from typing import Any
 from actlab.lab.outputs import figure_filename, run_directory, save_run
 from actlab.lab.registry import Experiment
 from actlab.lab.result import Result
-from actlab.lab.threads import single_threaded
 from actlab.report.cache import RunRecord, cache_key, load_cached, plain_config, source_digest
 
 # Called with (index of the experiment, fraction of it done, description).
@@ -57,18 +56,17 @@ def run_all(
 ) -> list[ExperimentRun]:
     """Run (or reuse) every experiment in ``selected``; never raises for a failing one."""
     runs = []
-    with single_threaded():  # the experiments' tiny models: see actlab.lab.threads
-        for index, experiment in enumerate(selected):
+    for index, experiment in enumerate(selected):
 
-            def report(fraction: float, message: str, _index: int = index) -> None:
-                if step is not None:
-                    step(_index, min(max(float(fraction), 0.0), 1.0), message)
+        def report(fraction: float, message: str, _index: int = index) -> None:
+            if step is not None:
+                step(_index, min(max(float(fraction), 0.0), 1.0), message)
 
-            run = run_one(experiment, experiments_dir, quick=quick, seed=seed, rerun=rerun,
-                          progress=report)
-            runs.append(run)
-            report(1.0, "FAILED" if run.record.status == "error"
-                   else "cached" if run.record.cached else "done")
+        run = run_one(experiment, experiments_dir, quick=quick, seed=seed, rerun=rerun,
+                      progress=report)
+        runs.append(run)
+        report(1.0, "FAILED" if run.record.status == "error"
+               else "cached" if run.record.cached else "done")
     return runs
 
 
