@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -58,3 +59,17 @@ def test_init_by_name_sets_variance_and_zero_bias() -> None:
     assert torch.all(model[0].bias == 0)
     with pytest.raises(ValueError, match="unknown initialiser"):
         build_mlp([2, 1], init="orthogonal")
+
+
+def test_init_from_a_numpy_generator_is_reproducible_and_matches_initialise() -> None:
+    from actlab.models.initialisers import initialise
+
+    a = build_mlp([5, 4, 3], "tanh", init="glorot", rng=np.random.default_rng(7))
+    b = build_mlp([5, 4, 3], "tanh", init="glorot", rng=np.random.default_rng(7))
+    for p, q in zip(a.parameters(), b.parameters(), strict=True):
+        assert torch.equal(p, q)
+    rng = np.random.default_rng(7)
+    first, second = initialise("glorot", 5, 4, rng), initialise("glorot", 4, 3, rng)
+    torch.testing.assert_close(a[0].weight, torch.tensor(first.T, dtype=torch.float32))
+    torch.testing.assert_close(a[2].weight, torch.tensor(second.T, dtype=torch.float32))
+    assert torch.all(a[0].bias == 0)

@@ -11,7 +11,6 @@ the layers of a tanh net saturate one after another from the bottom up.
 
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import asdict, dataclass
 
@@ -44,24 +43,10 @@ class Config:
 
 
 def _build(config: Config, activation: str):
-    import torch
-    from torch import nn
+    from actlab.models.torch_builders import build_mlp
 
-    import actlab
-    from actlab.models.initialisers import initialise
-
-    rng = np.random.default_rng(config.seed)
     sizes = [64] + [config.width] * config.hidden_layers + [10]
-    layers: list[nn.Module] = []
-    for i, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes)):
-        linear = nn.Linear(fan_in, fan_out)
-        with torch.no_grad():
-            linear.weight.copy_(torch.tensor(initialise(config.init, fan_in, fan_out, rng).T))
-            linear.bias.zero_()
-        layers.append(linear)
-        if i < len(sizes) - 2:
-            layers.append(actlab.get(activation).to_torch())
-    return nn.Sequential(*layers)
+    return build_mlp(sizes, activation, init=config.init, rng=np.random.default_rng(config.seed))
 
 
 def train_and_watch(activation: str, config: Config) -> dict:

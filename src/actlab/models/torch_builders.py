@@ -16,17 +16,23 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 import torch
 from torch import nn
 
 from actlab.catalogue import Activation
-from actlab.models.initialisers import INITIALISERS, initial_variance
+from actlab.models.initialisers import INITIALISERS, initial_variance, initialise
 from actlab.models.layer_width import width_factor
 from actlab.models.neuron import as_activation
 
 
-def init_linear(layer: nn.Linear, init: str | None) -> None:
-    """Our initialiser names on a torch Linear layer (biases to 0); None keeps torch's default."""
+def init_linear(layer: nn.Linear, init: str | None,
+                rng: np.random.Generator | None = None) -> None:
+    """Our initialiser names on a torch Linear layer (biases to 0); None keeps torch's default.
+
+    The weights come from torch's global generator, or from ``rng`` when given (then they
+    are :func:`actlab.models.initialisers.initialise`'s, as the NumPy MLP draws them).
+    """
     if init is None:
         return
     if init not in INITIALISERS:
@@ -34,7 +40,10 @@ def init_linear(layer: nn.Linear, init: str | None) -> None:
     fan_out, fan_in = layer.weight.shape
     std = math.sqrt(initial_variance(init, fan_in, fan_out))
     with torch.no_grad():
-        if init in ("uniform", "glorot"):
+        if rng is not None:
+            weights = initialise(init, fan_in, fan_out, rng).T  # (fan_in, fan_out) drawn
+            layer.weight.copy_(torch.as_tensor(weights, dtype=layer.weight.dtype))
+        elif init in ("uniform", "glorot"):
             layer.weight.uniform_(-math.sqrt(3.0) * std, math.sqrt(3.0) * std)
         else:
             layer.weight.normal_(0.0, std)
@@ -47,8 +56,13 @@ def build_mlp(
     activation: str | Activation = "relu",
     output_activation: str | Activation | None = None,
     init: str | None = None,
+    rng: np.random.Generator | None = None,
 ) -> nn.Sequential:
-    """Linear(sizes[0], sizes[1]), act, ..., Linear(sizes[-2], sizes[-1]) [, output act]."""
+    """Linear(sizes[0], sizes[1]), act, ..., Linear(sizes[-2], sizes[-1]) [, output act].
+
+    ``init`` names the weight initialiser (None: torch's default); with ``rng`` the
+    weights are drawn from it, layer by layer, instead of torch's global generator.
+    """
     sizes = [int(s) for s in sizes]
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(f"sizes must list >= 2 layer widths, each >= 1; got {sizes}")
@@ -59,7 +73,7 @@ def build_mlp(
     for i in range(n_layers):
         hidden = i < n_layers - 1
         linear = nn.Linear(sizes[i], sizes[i + 1] * (factor if hidden else 1))
-        init_linear(linear, init)
+        init_linear(linear, init, rng)
         layers.append(linear)
         if hidden:
             layers.append(act.to_torch())
