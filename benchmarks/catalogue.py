@@ -101,7 +101,9 @@ VECTOR_ROW = 16  # vector entries act on rows of this many elements (even: GLU h
 
 
 def naive_compositions() -> dict[str, Callable[[Any, dict[str, Any]], Any]]:
-    """Textbook compositions of torch ops: what a user writes without a custom backward."""
+    """What a user writes without actlab: the fused torch op that ``to_torch`` avoids for
+    accuracy (sigmoid, tanh, gelu: a user would call it), else the textbook composition
+    of torch ops (a fused op that ``to_torch`` returns is the ``native`` variant)."""
     import torch
     import torch.nn.functional as F
 
@@ -109,13 +111,13 @@ def naive_compositions() -> dict[str, Callable[[Any, dict[str, Any]], Any]]:
         return torch.where(cond, a, b)
 
     return {
-        "sigmoid": lambda x, p: 1 / (1 + torch.exp(-x)),
-        "tanh": lambda x, p: (torch.exp(2 * x) - 1) / (torch.exp(2 * x) + 1),
+        "sigmoid": lambda x, p: torch.sigmoid(x),
+        "tanh": lambda x, p: torch.tanh(x),
         "softsign": lambda x, p: x / (1 + torch.abs(x)),
         "log_sigmoid": lambda x, p: torch.log(torch.sigmoid(x)),
         "softplus": lambda x, p: torch.log1p(torch.exp(p.get("beta", 1.0) * x))
         / p.get("beta", 1.0),
-        "gelu": lambda x, p: x * 0.5 * (1 + torch.erf(x / math.sqrt(2.0))),
+        "gelu": lambda x, p: F.gelu(x, approximate=p.get("approximate", "none")),
         "quick_gelu": lambda x, p: x * torch.sigmoid(1.702 * x),
         "silu": lambda x, p: x * torch.sigmoid(x),
         "swish": lambda x, p: x * torch.sigmoid(p.get("beta", 1.0) * x),

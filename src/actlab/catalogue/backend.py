@@ -151,6 +151,18 @@ class Backend:
             return y
         return np.where(nan, x, y)
 
+    @staticmethod
+    def gated(x: Array, gate: Array) -> Array:
+        """x·gate, with 0·(±inf) taken as a zero of the sign of x (the gate's limit wins).
+
+        Only x = ±inf with gate = 0 differs from the plain product: one cheap isinf pass
+        decides, and the fix-up runs only when there is an infinite input."""
+        y = x * gate
+        infinite = np.isinf(x)
+        if infinite.any():
+            y = np.where(infinite & (gate == 0), gate * np.clip(x, -1.0, 1.0), y)
+        return y
+
     # --- stable compound helpers (written once, on the primitives) -----------------
     def sigmoid(self, x: Array) -> Array:
         """σ(x), from scipy's expit: one fused pass, the same stable formula below."""
@@ -230,6 +242,10 @@ class TorchBackend(Backend):
 
     def keep_nan(self, x: Array, y: Array) -> Array:  # type: ignore[override]
         return self._t.where(self._t.isnan(x), x, y)
+
+    def gated(self, x: Array, gate: Array) -> Array:  # type: ignore[override]
+        # no data-dependent branch: autograd differentiates this (swish's learnable beta)
+        return self._t.where(gate == 0, gate * self._t.clamp(x, -1.0, 1.0), x * gate)
 
     def sigmoid(self, x: Array) -> Array:
         return self.stable_sigmoid(x)

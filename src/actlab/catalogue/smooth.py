@@ -61,7 +61,7 @@ ELFWING = Reference(
 def _gated(x: Array, gate: Array, xp: Backend) -> Array:
     """x·gate, with a zero of the sign of x where the gate is exactly 0 (x = -inf gives
     -0, not inf·0 = NaN; clip(x, -1, 1) is finite and keeps the sign)."""
-    return xp.where(gate == 0, gate * xp.clip(x, -1.0, 1.0), x * gate)
+    return xp.gated(x, gate)
 
 
 def _sigmoid_gated_grad(z: Array, xp: Backend) -> Array:
@@ -316,9 +316,10 @@ class Mish(Activation):
     def _gate(x: Array, xp: Backend) -> Array:
         """g = tanh(softplus x) alone (the forward needs no slope): as in _gate_and_slope."""
         a = xp.exp(-xp.abs(x))
-        right = (1.0 + 2.0 * a) / (1.0 + 2.0 * a + 2.0 * a * a)
-        left = a * (a + 2.0) / (a * a + 2.0 * a + 2.0)
-        return xp.where(x > 0, right, left)
+        positive = x > 0
+        # one division: g = num/(num + rest), num and rest of _gate_and_slope's branches
+        num = xp.where(positive, 1.0 + 2.0 * a, a * (a + 2.0))
+        return num / (num + xp.where(positive, 2.0 * a * a, 2.0))
 
     @staticmethod
     def _gate_and_slope(x: Array, xp: Backend) -> tuple[Array, Array]:
