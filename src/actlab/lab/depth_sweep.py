@@ -29,10 +29,10 @@ INIT_FOR = {"selu": "lecun", "tanh": "glorot", "sigmoid": "glorot"}
 @dataclass(frozen=True)
 class Config:
     activations: tuple[str, ...] = ("relu", "silu", "mish", "gelu", "selu", "tanh", "elu")
-    depths: tuple[int, ...] = (2, 5, 10, 15, 20, 25)  # hidden layers
+    depths: tuple[int, ...] = (2, 6, 12, 18, 25)  # hidden layers
     width: int = 64  # units per hidden layer
     gelu_check_width: int = 128  # the 8-layer, 128-unit MLP of Hendrycks & Gimpel
-    steps: int = 300  # Adam steps
+    steps: int = 200  # Adam steps
     learning_rate: float = 1e-3
     batch_size: int = 64
     seeds: int = 3
