@@ -65,7 +65,11 @@ def _blockwise(fn: Any, arr: np.ndarray) -> Any:
     if arr.size < 2 * BLOCK_SIZE:
         return fn(arr)
     flat = arr.reshape(-1)  # a copy only when arr is not contiguous
-    first = np.asarray(fn(flat[:BLOCK_SIZE]))
+    head = flat[:BLOCK_SIZE]
+    first = fn(head)
+    if first is head:  # the formula returns its input (identity): nothing to compute
+        return fn(arr)
+    first = np.asarray(first)
     out = np.empty(flat.shape, dtype=first.dtype)
     out[:BLOCK_SIZE] = first  # broadcasts a formula that returned a scalar
     for start in range(BLOCK_SIZE, flat.size, BLOCK_SIZE):
