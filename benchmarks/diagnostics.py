@@ -55,6 +55,7 @@ def main() -> None:
         "diagnose (no histograms)": {"diagnose": True, "histogram_every": 0},
         "diagnose (histogram every step)": {"diagnose": True, "histogram_every": 1},
         "diagnose (histogram every 10)": {"diagnose": True, "histogram_every": 10},
+        "diagnose every 10th step": {"diagnose": True, "every": 10},
     }
     best = {name: min(time_steps(model, args.steps, args.batch, **kw) for _ in range(args.repeat))
             for name, kw in runs.items()}

@@ -99,3 +99,14 @@ def test_figures_are_built_from_the_log() -> None:
         assert isinstance(figure, Figure)
         assert figure.axes
     assert "relu" in diag.log.table()
+
+
+def test_every_records_only_every_nth_step() -> None:
+    model = _relu_net_with_dead_units(n_dead=1)
+    with actlab.diagnose(model, every=3) as diag:
+        for _ in range(7):
+            model(torch.randn(8, 3)).sum().backward()
+            diag.step()
+    assert sorted({row["step"] for row in diag.log.rows}) == [0, 3, 6]
+    assert sorted({row["step"] for row in diag.log.gradient_rows}) == [0, 3, 6]
+    assert diag.log.rows[-1]["dead_window"] == pytest.approx(1 / 8)

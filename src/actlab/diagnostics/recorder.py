@@ -21,7 +21,6 @@ are gathered under ``torch.no_grad`` with one host transfer per layer and step.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +32,8 @@ from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import torch_backend
 from actlab.diagnostics.layers import activation_layers, weight_layers
 from actlab.errors import UserError
+
+NEVER = -(2**62)  # "last fired at step NEVER": silent over any window
 
 STAT_COLUMNS = ("mean", "std", "saturated", "dead_batch", "dead_window")
 
@@ -93,53 +94,62 @@ def _fmt(value: Any, digits: int) -> str:
 
 
 class _LayerProbe:
-    """Hooks on one activation layer; keeps the statistics of the current step."""
+    """Hooks on one activation layer; keeps the statistics of the current step as tensors.
+
+    Nothing is copied to the host here: the step's statistics of every layer are
+    stacked and transferred once, in :meth:`Diagnostics.step`, so the hooks cost a
+    handful of small tensor operations per layer.
+    """
 
     def __init__(self, name: str, act: Activation, owner: Diagnostics) -> None:
         self.name = name
         self.act = act
         self.owner = owner
-        self.pending: dict[str, float] | None = None
-        self.grad_norm_sq: float | None = None
-        self.alive_history: deque[torch.Tensor] = deque(maxlen=owner.window)
-        self.histogram: list[float] | None = None
+        self.pending: torch.Tensor | None = None  # mean, std, saturated, dead_batch
+        self.grad_norm_sq: torch.Tensor | None = None
+        self.last_alive: torch.Tensor | None = None  # per unit: last step it fired
+        self.histogram: torch.Tensor | None = None
 
     def forward_hook(self, module: nn.Module, inputs: tuple[Any, ...], output: Any) -> None:
-        if not isinstance(output, torch.Tensor) or not inputs:
+        if not isinstance(output, torch.Tensor) or not inputs or not self.owner._recording():
             return
-        x = inputs[0]
+        step = self.owner._step
         with torch.no_grad():
-            xd, yd = x.detach(), output.detach()
+            xd, yd = inputs[0].detach(), output.detach()
             if xd.dtype in (torch.float16, torch.bfloat16):
                 xd, yd = xd.float(), yd.float()
             slope = self.act.grad(xd, self.act.params, torch_backend())
-            saturated = (torch.abs(slope) < self.owner.saturation_threshold).float().mean()
+            saturated = (torch.abs(slope) < self.owner.saturation_threshold).mean(
+                dtype=torch.float32)
             # a unit is a feature (dim 1 for batched input); alive = non-zero somewhere
             unit_dims = [d for d in range(yd.dim()) if d != 1] if yd.dim() >= 2 else []
             alive = (yd != 0).any(dim=unit_dims) if unit_dims else (yd != 0)
-            if self.alive_history and self.alive_history[-1].shape != alive.shape:
-                self.alive_history.clear()  # the layer saw differently shaped input
-            self.alive_history.append(alive)
-            alive_window = torch.stack(list(self.alive_history)).any(dim=0)
-            stats = torch.stack([
-                yd.mean(),
-                yd.std() if yd.numel() > 1 else torch.zeros((), dtype=yd.dtype),
-                saturated.to(yd.dtype),
-                (~alive).float().mean().to(yd.dtype),
-                (~alive_window).float().mean().to(yd.dtype),
-            ]).tolist()
-            self.pending = dict(zip(STAT_COLUMNS, stats, strict=True))
+            if self.last_alive is None or self.last_alive.shape != alive.shape:
+                # first call, or differently shaped input: no unit has fired yet
+                self.last_alive = torch.full(alive.shape, NEVER, dtype=torch.int64)
+            self.last_alive = torch.where(alive, step, self.last_alive)
+            if yd.numel() > 1:
+                std, mean = torch.std_mean(yd.float())
+            else:
+                std, mean = torch.zeros(()), yd.float().reshape(())
+            self.pending = torch.stack(
+                [mean, std, saturated, (~alive).mean(dtype=torch.float32)])
             if self.owner._histogram_due():
                 lo, hi = self.owner.histogram_range
                 self.histogram = torch.histc(
-                    yd.float().clamp(lo, hi), bins=self.owner.bins, min=lo, max=hi
-                ).tolist()
+                    yd.float().clamp(lo, hi), bins=self.owner.bins, min=lo, max=hi)
         if output.requires_grad:
             output.register_hook(self._grad_hook)
 
+    def dead_over_window(self) -> torch.Tensor:
+        """Fraction of units that have not fired in the last ``window`` steps."""
+        assert self.last_alive is not None
+        silent = self.owner._step - self.last_alive >= self.owner.window
+        return silent.mean(dtype=torch.float32)
+
     def _grad_hook(self, grad: torch.Tensor) -> None:
-        g = float(torch.linalg.vector_norm(grad.detach().float()))
-        self.grad_norm_sq = g * g + (self.grad_norm_sq or 0.0)
+        norm_sq = torch.linalg.vector_norm(grad.detach().float()).square()
+        self.grad_norm_sq = norm_sq if self.grad_norm_sq is None else self.grad_norm_sq + norm_sq
 
 
 class Diagnostics:
@@ -151,17 +161,19 @@ class Diagnostics:
         *,
         saturation_threshold: float = 0.01,
         window: int = 10,
+        every: int = 1,
         histogram_every: int = 1,
         bins: int = 40,
         histogram_range: tuple[float, float] = (-4.0, 4.0),
     ) -> None:
         if not isinstance(model, nn.Module):
             raise UserError(f"diagnose() needs a torch.nn.Module, got {type(model).__name__}")
-        if window < 1 or histogram_every < 0 or bins < 1:
-            raise ValueError("window and bins must be >= 1, histogram_every >= 0")
+        if window < 1 or every < 1 or histogram_every < 0 or bins < 1:
+            raise ValueError("window, every and bins must be >= 1, histogram_every >= 0")
         self.model = model
         self.saturation_threshold = saturation_threshold
         self.window = window
+        self.every = every
         self.histogram_every = histogram_every
         self.bins = bins
         self.histogram_range = histogram_range
@@ -204,34 +216,46 @@ class Diagnostics:
         self.detach()
 
     # --- recording ---------------------------------------------------------------
+    def _recording(self) -> bool:
+        return self._step % self.every == 0
+
     def _histogram_due(self) -> bool:
         return self.histogram_every > 0 and self._step % self.histogram_every == 0
 
     def step(self, only_if_pending: bool = False) -> None:
         """Close the current training step: store its rows and start the next one."""
-        if only_if_pending and all(p.pending is None for p in self._probes):
+        probes = [p for p in self._probes if p.pending is not None]
+        if only_if_pending and not probes:
             return
-        for probe in self._probes:
-            if probe.pending is None:
-                continue
-            grad_norm = None if probe.grad_norm_sq is None else probe.grad_norm_sq ** 0.5
-            self.log.rows.append({
-                "step": self._step,
-                "layer": probe.name,
-                "activation": probe.act.name,
-                **probe.pending,
-                "grad_norm": grad_norm,
-            })
-            if probe.histogram is not None:
-                self.log.histograms[probe.name].append((self._step, probe.histogram))
-            probe.pending, probe.grad_norm_sq, probe.histogram = None, None, None
-        for name, module in self._weights:
-            grad = module.weight.grad  # type: ignore[union-attr]
-            if grad is not None:
-                norm = float(torch.linalg.vector_norm(grad.detach().float()))
-                self.log.gradient_rows.append(
-                    {"step": self._step, "layer": name, "weight_grad_norm": norm}
-                )
+        if probes:
+            # one host transfer for all layers: mean, std, saturated, dead_batch,
+            # dead_window, grad_norm² (NaN when no gradient reached the layer)
+            nan = torch.tensor(float("nan"))
+            table = torch.stack([
+                torch.cat([p.pending, p.dead_over_window().reshape(1),  # type: ignore[list-item]
+                           (nan if p.grad_norm_sq is None else p.grad_norm_sq).reshape(1)])
+                for p in probes
+            ]).tolist()
+            for probe, values in zip(probes, table, strict=True):
+                *stats, grad_norm_sq = values
+                self.log.rows.append({
+                    "step": self._step,
+                    "layer": probe.name,
+                    "activation": probe.act.name,
+                    **dict(zip(STAT_COLUMNS, stats, strict=True)),
+                    "grad_norm": None if grad_norm_sq != grad_norm_sq else grad_norm_sq**0.5,
+                })
+                if probe.histogram is not None:
+                    self.log.histograms[probe.name].append((self._step, probe.histogram.tolist()))
+                probe.pending, probe.grad_norm_sq, probe.histogram = None, None, None
+        with_grad = [(name, m.weight.grad) for name, m in self._weights
+                     if m.weight.grad is not None and self._recording()]  # type: ignore[union-attr]
+        if with_grad:
+            norms = torch.stack([torch.linalg.vector_norm(g.detach().float())
+                                 for _, g in with_grad]).tolist()
+            self.log.gradient_rows.extend(
+                {"step": self._step, "layer": name, "weight_grad_norm": norm}
+                for (name, _), norm in zip(with_grad, norms, strict=True))
         self._step += 1
 
 
@@ -240,6 +264,7 @@ def diagnose(model: nn.Module, **options: Any) -> Diagnostics:
 
     Options: ``saturation_threshold`` (|f'| below it counts as saturated, default 0.01),
     ``window`` (steps for the windowed dead-unit fraction, default 10),
+    ``every`` (record every N-th step only: the hooks cost nothing on the others),
     ``histogram_every`` (0 disables histograms), ``bins``, ``histogram_range``.
     """
     return Diagnostics(model, **options)
