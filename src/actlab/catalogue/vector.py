@@ -20,9 +20,9 @@ in NumPy and in the PyTorch autograd function.  Shared rules, stated once:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from actlab.catalogue.activation import VectorActivation
+from actlab.catalogue.activation import Activation, VectorActivation
 from actlab.catalogue.backend import Array, Backend
 from actlab.catalogue.metadata import (
     Documentation,
@@ -32,7 +32,7 @@ from actlab.catalogue.metadata import (
     Reference,
     Smoothness,
 )
-from actlab.catalogue.registry import register
+from actlab.catalogue.registry import get, register
 
 if TYPE_CHECKING:
     from torch import nn
@@ -419,11 +419,20 @@ class _Gated(_AlongAxis):
             )
         return (n // 2,)
 
+    # The elementwise catalogue entry applied to b: its formula and derivative are
+    # the catalogue's own, so the GLU family inherits their accuracy and limits.
+    gate_entry: ClassVar[str]
+
+    def _gate(self) -> Activation:
+        return get(self.gate_entry)
+
     def gate(self, b: Array, xp: Backend) -> Array:
-        raise NotImplementedError  # abstract
+        entry = self._gate()
+        return entry.forward(b, entry.params, xp)
 
     def gate_prime(self, b: Array, xp: Backend) -> Array:
-        raise NotImplementedError  # abstract
+        entry = self._gate()
+        return entry.grad(b, entry.params, xp)
 
     def along(self, x: Array, axis: int, p: Mapping[str, Any], xp: Backend) -> Array:
         a, b = xp.split_halves(x, axis)
@@ -460,6 +469,7 @@ GATED_SATURATION_NOTE = (
 @register
 class GLU(_Gated):
     name = "glu"
+    gate_entry = "sigmoid"
     family = "vector"
     doc = Documentation(
         formula=r"\mathrm{GLU}(x) = a \odot \sigma(b),\quad x = [a, b]"
@@ -482,12 +492,6 @@ class GLU(_Gated):
         ),
     )
 
-    def gate(self, b: Array, xp: Backend) -> Array:
-        return xp.sigmoid(b)
-
-    def gate_prime(self, b: Array, xp: Backend) -> Array:
-        return xp.sigmoid_prime(b)
-
     def torch_native(self) -> nn.Module:
         from torch import nn
 
@@ -497,6 +501,7 @@ class GLU(_Gated):
 @register
 class SwiGLU(_Gated):
     name = "swiglu"
+    gate_entry = "silu"
     family = "vector"
     doc = Documentation(
         formula=r"\mathrm{SwiGLU}(x) = a \odot \mathrm{silu}(b) = a \odot b\,\sigma(b)",
@@ -527,17 +532,12 @@ class SwiGLU(_Gated):
         ),
     )
 
-    def gate(self, b: Array, xp: Backend) -> Array:
-        return xp.where(b == -INF, 0.0, b * xp.sigmoid(b))
-
-    def gate_prime(self, b: Array, xp: Backend) -> Array:
-        sig = xp.sigmoid(b)
-        return xp.where(xp.isinf(b), sig, sig + b * xp.sigmoid_prime(b))
 
 
 @register
 class GEGLU(_Gated):
     name = "geglu"
+    gate_entry = "gelu"
     family = "vector"
     doc = Documentation(
         formula=r"\mathrm{GEGLU}(x) = a \odot \mathrm{gelu}(b) = a \odot b\,\Phi(b)",
@@ -565,17 +565,12 @@ class GEGLU(_Gated):
         ),
     )
 
-    def gate(self, b: Array, xp: Backend) -> Array:
-        return xp.where(b == -INF, 0.0, b * xp.ndtr(b))
-
-    def gate_prime(self, b: Array, xp: Backend) -> Array:
-        cdf = xp.ndtr(b)
-        return xp.where(xp.isinf(b), cdf, cdf + b * xp.npdf(b))
 
 
 @register
 class ReGLU(_Gated):
     name = "reglu"
+    gate_entry = "relu"
     family = "vector"
     doc = Documentation(
         formula=r"\mathrm{ReGLU}(x) = a \odot \max(0, b)",
@@ -601,11 +596,6 @@ class ReGLU(_Gated):
         ),
     )
 
-    def gate(self, b: Array, xp: Backend) -> Array:
-        return xp.maximum(b, 0.0)
-
-    def gate_prime(self, b: Array, xp: Backend) -> Array:
-        return xp.where(b > 0, 1.0, xp.where(xp.isnan(b), b, 0.0))
 
 
 # --- maxout ----------------------------------------------------------------------------
