@@ -46,14 +46,9 @@ MOBILENET_V3 = Reference("Searching for MobileNetV3", 2019, "Howard et al.")
 KERAS_JAX = "Keras 3 / JAX"
 
 
-def _keep_nan(x: Array, y: Array, xp: Backend) -> Array:
-    """y, except NaN wherever x is NaN (comparisons with NaN are all False)."""
-    return xp.keep_nan(x, y)
-
-
 def _inside(x: Array, lo: float, hi: float, slope: float, xp: Backend) -> Array:
     """slope on the open interval (lo, hi), 0 outside and at the corners; NaN -> NaN."""
-    return _keep_nan(x, xp.astype_like((x > lo) & (x < hi), x) * slope, xp)
+    return xp.keep_nan(x, xp.astype_like((x > lo) & (x < hi), x) * slope)
 
 
 def _corner_kinks(lo: float, hi: float, f_lo: float, f_hi: float) -> tuple[Kink, Kink]:
@@ -99,7 +94,7 @@ class Identity(Activation):
         return x
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        return _keep_nan(x, xp.ones_like(x), xp)
+        return xp.keep_nan(x, xp.ones_like(x))
 
     def torch_native(self) -> nn.Module:
         from torch import nn
@@ -348,7 +343,7 @@ class HardSwish(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         inner = xp.where(x > -3.0, (2.0 * x + 3.0) / 6.0, 0.0)
-        return _keep_nan(x, xp.where(x >= 3.0, 1.0, inner), xp)
+        return xp.keep_nan(x, xp.where(x >= 3.0, 1.0, inner))
 
     def torch_native(self) -> nn.Module:
         from torch import nn
@@ -399,7 +394,7 @@ class HardMish(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         inner = xp.where(x >= -2.0, x + 1.0, 0.0)
-        return _keep_nan(x, xp.where(x > 0.0, 1.0, inner), xp)
+        return xp.keep_nan(x, xp.where(x > 0.0, 1.0, inner))
 
 
 @register
@@ -444,7 +439,7 @@ class HardShrink(Activation):
         return xp.where(xp.abs(x) <= p["lambd"], 0.0, x)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        return xp.where(xp.abs(x) <= p["lambd"], 0.0, _keep_nan(x, xp.ones_like(x), xp))
+        return xp.where(xp.abs(x) <= p["lambd"], 0.0, xp.keep_nan(x, xp.ones_like(x)))
 
     def torch_native(self) -> nn.Module:
         from torch import nn
@@ -493,7 +488,7 @@ class SoftShrink(Activation):
         return xp.where(xp.abs(x) <= lambd, 0.0, shrunk)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        return xp.where(xp.abs(x) <= p["lambd"], 0.0, _keep_nan(x, xp.ones_like(x), xp))
+        return xp.where(xp.abs(x) <= p["lambd"], 0.0, xp.keep_nan(x, xp.ones_like(x)))
 
     def torch_native(self) -> nn.Module:
         from torch import nn
