@@ -58,12 +58,6 @@ ELFWING = Reference(
 )
 
 
-def _gated(x: Array, gate: Array, xp: Backend) -> Array:
-    """x·gate, with a zero of the sign of x where the gate is exactly 0 (x = -inf gives
-    -0, not inf·0 = NaN; clip(x, -1, 1) is finite and keeps the sign)."""
-    return xp.gated(x, gate)
-
-
 def _sigmoid_gated_grad(z: Array, xp: Backend) -> Array:
     """d/dz [z σ(z)] = σ(z) + z σ'(z), on z clipped to where σ' is exactly 0."""
     zc = xp.clip(z, -SIGMOID_GATE_CLIP, SIGMOID_GATE_CLIP)
@@ -135,8 +129,8 @@ class GELU(Activation):
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         if p["approximate"] == "tanh":
             u = SQRT_2_OVER_PI * x * (1.0 + GELU_TANH_CUBIC * x * x)
-            return _gated(x, xp.sigmoid(2.0 * u), xp)
-        return _gated(x, xp.ndtr(x), xp)
+            return xp.gated(x, xp.sigmoid(2.0 * u))
+        return xp.gated(x, xp.ndtr(x))
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         if p["approximate"] == "tanh":
@@ -180,7 +174,7 @@ class QuickGELU(Activation):
     )
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        return _gated(x, xp.sigmoid(QUICK_GELU_SCALE * x), xp)
+        return xp.gated(x, xp.sigmoid(QUICK_GELU_SCALE * x))
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         # d/dx [x σ(cx)] = d/dz [z σ(z)] at z = cx
@@ -210,7 +204,7 @@ class SiLU(Activation):
     )
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        return _gated(x, xp.sigmoid(x), xp)
+        return xp.gated(x, xp.sigmoid(x))
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _sigmoid_gated_grad(x, xp)
@@ -274,7 +268,7 @@ class Swish(Activation):
         beta = p["beta"]
         infinite = xp.isinf(x)
         x_finite = xp.where(infinite, 0.0, x)
-        y = _gated(x_finite, _sigmoid_for_autograd(beta * x_finite, xp), xp)
+        y = xp.gated(x_finite, _sigmoid_for_autograd(beta * x_finite, xp))
         signed_zero = 0.0 * xp.clip(x, -1.0, 1.0)
         limit = xp.where(beta == 0, 0.5 * x, xp.where(beta * x > 0, x, signed_zero))
         return xp.where(infinite, limit, y)
@@ -337,7 +331,7 @@ class Mish(Activation):
         return g, dg
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        return _gated(x, self._gate(x, xp), xp)
+        return xp.gated(x, self._gate(x, xp))
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         xc = xp.clip(x, -SIGMOID_GATE_CLIP, SIGMOID_GATE_CLIP)
