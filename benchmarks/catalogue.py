@@ -339,6 +339,261 @@ def torch_rows(names: list[str], n: int, repeat: int) -> list[TorchRow]:
     return rows
 
 
+# --- speed against PyTorch (issue: modules at native speed, NumPy as fast as torch) -----
+MODULE_NATIVE_TARGET = 1.2  # to_torch() fwd+bwd <= this x PyTorch's own module
+MODULE_NAIVE_TARGET = 2.0  # ... or, where PyTorch has none, this x the naive composition
+NUMPY_TORCH_TARGET = 1.0  # act(x), act.derivative(x) <= this x torch (smooth entries)
+NUMPY_PIECEWISE_TARGET = 1.2  # piecewise-linear entries <= this x np.maximum / np.clip
+# entries bounded on both sides by a clip (their NumPy baseline is np.clip, else np.maximum)
+CLIP_SHAPED = {"hard_tanh", "relu6", "hard_sigmoid", "piecewise_linear", "sparse_sigmoid"}
+
+
+def native_functions() -> dict[str, Callable[[Any, dict[str, Any]], Any]]:
+    """PyTorch's own function for an entry, whether or not ``to_torch`` returns it (its
+    module is the speed baseline: a user swapping ``nn.GELU()`` for actlab's pays the
+    ratio)."""
+    import torch
+    import torch.nn.functional as F
+
+    return {
+        "sigmoid": lambda x, p: torch.sigmoid(x),
+        "tanh": lambda x, p: torch.tanh(x),
+        "gelu": lambda x, p: F.gelu(x, approximate=p["approximate"]),
+        "softplus": lambda x, p: F.softplus(x, p["beta"], 20.0 if p["threshold"] is None
+                                            else p["threshold"]),
+        "softsign": lambda x, p: F.softsign(x),
+        "hard_sigmoid": lambda x, p: F.hardsigmoid(x),
+        "tanh_shrink": lambda x, p: F.tanhshrink(x),
+        "log_sigmoid": lambda x, p: F.logsigmoid(x),
+        "silu": lambda x, p: F.silu(x),
+        "mish": lambda x, p: F.mish(x),
+        "elu": lambda x, p: F.elu(x, p["alpha"]),
+        "selu": lambda x, p: F.selu(x),
+        "celu": lambda x, p: F.celu(x, p["alpha"]),
+        "relu": lambda x, p: F.relu(x),
+        "leaky_relu": lambda x, p: F.leaky_relu(x, p["negative_slope"]),
+        "relu6": lambda x, p: F.relu6(x),
+        "hard_tanh": lambda x, p: F.hardtanh(x, p["min_val"], p["max_val"]),
+        "hard_swish": lambda x, p: F.hardswish(x),
+        "hard_shrink": lambda x, p: F.hardshrink(x, p["lambd"]),
+        "soft_shrink": lambda x, p: F.softshrink(x, p["lambd"]),
+        "threshold": lambda x, p: F.threshold(x, p["t"], p["value"]),
+        "prelu": lambda x, p: F.prelu(x, torch.tensor([p["a"]], dtype=x.dtype)),
+        "rrelu": lambda x, p: F.rrelu(x, p["lower"], p["upper"], training=False),
+        "exponential": lambda x, p: torch.exp(x),
+        "arctan": lambda x, p: torch.atan(x),
+        "sin": lambda x, p: torch.sin(p["omega"] * x),
+        "identity": lambda x, p: x.view_as(x),
+        "sign": lambda x, p: torch.sign(x),
+        "softmax": lambda x, p: F.softmax(x, dim=p["axis"]),
+        "log_softmax": lambda x, p: F.log_softmax(x, dim=p["axis"]),
+        "softmin": lambda x, p: F.softmin(x, dim=p["axis"]),
+        "glu": lambda x, p: F.glu(x, dim=p["axis"]),
+    }
+
+
+def interleaved_best(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
+    """Best time (s) of each function, the functions called in turn ``repeat`` times, so
+    that load on a shared machine hits all of them alike (after one warm-up round)."""
+    for fn in fns.values():
+        fn()
+    best = dict.fromkeys(fns, math.inf)
+    for _ in range(repeat):
+        for label, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            best[label] = min(best[label], time.perf_counter() - start)
+    return best
+
+
+@dataclass
+class ModuleRow:
+    name: str
+    dtype: str
+    n: int
+    kind: str = ""  # native | saved-input | autograd (what to_torch returns)
+    to_torch_ms: float = math.nan
+    native_ms: float = math.nan  # PyTorch's own module, where it has the function
+    naive_ms: float = math.nan  # the naive composition of torch ops
+    vs_native: float = math.nan
+    vs_naive: float = math.nan
+    verdict: str = ""
+    error: str = ""
+
+
+def module_rows(names: list[str], sizes: list[int], dtypes: list[str],
+                repeat: int) -> list[ModuleRow]:
+    """to_torch() forward+backward against the native module and the naive composition,
+    timed interleaved (float16: the module computes in float32 inside)."""
+    import torch
+
+    natives, naive = native_functions(), naive_compositions()
+    rows = []
+    for dtype_name in dtypes:
+        dtype = getattr(torch, dtype_name)
+        for n in sizes:
+            for name in names:
+                act = actlab.get(name)
+                row = ModuleRow(name, dtype_name, n)
+                try:
+                    module = act.to_torch()
+                    if any(True for _ in module.parameters()):
+                        module = module.to(dtype)
+                    native = act.torch_native()
+                    row.kind = ("native" if native is not None and type(module) is type(native)
+                                else "autograd" if any(p.learnable for p in act.parameters)
+                                else "saved-input")
+                    p = dict(act.params)
+                    variants: dict[str, Callable[[Any], Any]] = {"to_torch": module}
+                    if name in natives:
+                        variants["native"] = lambda x, f=natives[name], p=p: f(x, p)
+                    if name in naive:
+                        variants["naive"] = lambda x, f=naive[name], p=p: f(x, p)
+                    x0 = torch.from_numpy(benchmark_input(act, n, np.float64)).to(dtype)
+                    steps = {}
+                    for label, fn in variants.items():
+                        x = x0.clone().requires_grad_(True)
+                        grad = torch.ones_like(fn(x.detach()))
+
+                        def step(fn: Callable[[Any], Any] = fn, x: Any = x,
+                                 grad: Any = grad) -> None:
+                            x.grad = None
+                            fn(x).backward(grad)
+
+                        steps[label] = step
+                    best = interleaved_best(steps, repeat)
+                    row.to_torch_ms = best["to_torch"] * 1e3
+                    row.native_ms = best.get("native", math.nan) * 1e3
+                    row.naive_ms = best.get("naive", math.nan) * 1e3
+                    row.vs_native = row.to_torch_ms / row.native_ms
+                    row.vs_naive = row.to_torch_ms / row.naive_ms
+                    if not math.isnan(row.vs_native):
+                        row.verdict = "PASS" if row.vs_native <= MODULE_NATIVE_TARGET else "MISS"
+                    elif not math.isnan(row.vs_naive):
+                        row.verdict = "PASS" if row.vs_naive <= MODULE_NAIVE_TARGET else "MISS"
+                except Exception as err:  # a broken entry must not stop the run
+                    row.error = f"{type(err).__name__}: {err}"
+                rows.append(row)
+                print(f"  module {dtype_name} {n} {name}", file=sys.stderr)
+    return rows
+
+
+@dataclass
+class NumpyTorchRow:
+    name: str
+    dtype: str
+    baseline: str = ""  # torch | np.maximum | np.clip
+    forward_ms: float = math.nan
+    baseline_forward_ms: float = math.nan
+    derivative_ms: float = math.nan
+    baseline_derivative_ms: float = math.nan
+    forward_ratio: float = math.nan
+    derivative_ratio: float = math.nan
+    verdict: str = ""
+    error: str = ""
+
+
+def numpy_vs_torch_rows(names: list[str], n: int, dtypes: list[Any],
+                        repeat: int) -> list[NumpyTorchRow]:
+    """act(x) and act.derivative(x) (vjp for vector entries) against torch on the same
+    values: its function (native, else the naive composition) forward, and the autograd
+    backward pass alone for the derivative; piecewise-linear entries against np.maximum
+    / np.clip with a fresh output."""
+    import torch
+
+    natives, naive = native_functions(), naive_compositions()
+    rows = []
+    for dtype in dtypes:
+        for name in names:
+            act = actlab.get(name)
+            row = NumpyTorchRow(name, np.dtype(dtype).name)
+            try:
+                x = benchmark_input(act, n, dtype)
+                g = np.ones_like(act(x))
+                ours: dict[str, Callable[[], Any]] = {"forward": lambda a=act, x=x: a(x)}
+                ours["derivative"] = ((lambda a=act, x=x: a.derivative(x)) if act.elementwise
+                                      else (lambda a=act, x=x, g=g: a.vjp(x, g)))
+                needs = NEEDS.get(name, ((), ()))
+                piecewise = act.elementwise and not needs[0] and not needs[1]
+                fn = natives.get(name) or naive.get(name)
+                base: dict[str, Callable[[], Any]] = {}
+                if piecewise:
+                    clip = name in CLIP_SHAPED
+                    row.baseline = "np.clip" if clip else "np.maximum"
+                    base["forward"] = ((lambda x=x: np.clip(x, -1.0, 1.0)) if clip
+                                       else (lambda x=x: np.maximum(x, 0.0)))
+                    base["derivative"] = base["forward"]
+                elif fn is not None:
+                    row.baseline = "torch"
+                    p = dict(act.params)
+                    xt = torch.from_numpy(x).requires_grad_(True)
+                    yt = fn(xt, p)
+                    gt = torch.ones_like(yt)
+                    base["forward"] = lambda f=fn, xt=xt, p=p: f(xt.detach(), p)
+                    base["derivative"] = lambda yt=yt, xt=xt, gt=gt: torch.autograd.grad(
+                        yt, xt, gt, retain_graph=True)
+                best = interleaved_best({**{"ours " + k: v for k, v in ours.items()},
+                                         **{"base " + k: v for k, v in base.items()}}, repeat)
+                row.forward_ms = best["ours forward"] * 1e3
+                row.derivative_ms = best["ours derivative"] * 1e3
+                if base:
+                    row.baseline_forward_ms = best["base forward"] * 1e3
+                    row.baseline_derivative_ms = best["base derivative"] * 1e3
+                    row.forward_ratio = row.forward_ms / row.baseline_forward_ms
+                    row.derivative_ratio = row.derivative_ms / row.baseline_derivative_ms
+                    target = NUMPY_PIECEWISE_TARGET if piecewise else NUMPY_TORCH_TARGET
+                    if act.elementwise:
+                        worst = max(row.forward_ratio, row.derivative_ratio)
+                        row.verdict = "PASS" if worst <= target else "MISS"
+            except Exception as err:  # a broken entry must not stop the run
+                row.error = f"{type(err).__name__}: {err}"
+            rows.append(row)
+            print(f"  numpy-vs-torch {row.dtype} {name}", file=sys.stderr)
+    return rows
+
+
+def module_table(rows: list[ModuleRow]) -> str:
+    head = (f"{'name':<17}{'dtype':<9}{'n':>9}  {'to_torch':<12}{'ms':>9}{'native ms':>11}"
+            f"{'naive ms':>10}{'/native':>9}{'/naive':>8}  target")
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        if r.error:
+            lines.append(f"{r.name:<17}{r.dtype:<9}{r.n:>9}  ERROR {r.error}")
+            continue
+        lines.append(f"{r.name:<17}{r.dtype:<9}{r.n:>9}  {r.kind:<12}{fmt(r.to_torch_ms, 3):>9}"
+                     f"{fmt(r.native_ms, 3):>11}{fmt(r.naive_ms, 3):>10}"
+                     f"{fmt(r.vs_native):>9}{fmt(r.vs_naive):>8}  {r.verdict or '·'}")
+    return "\n".join(lines)
+
+
+def numpy_torch_table(rows: list[NumpyTorchRow]) -> str:
+    head = (f"{'name':<17}{'dtype':<9}{'baseline':<12}{'fwd ms':>9}{'base ms':>9}{'ratio':>7}"
+            f"{'d ms':>9}{'base ms':>9}{'ratio':>7}  target")
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        if r.error:
+            lines.append(f"{r.name:<17}{r.dtype:<9}ERROR {r.error}")
+            continue
+        lines.append(f"{r.name:<17}{r.dtype:<9}{r.baseline or '–':<12}"
+                     f"{fmt(r.forward_ms, 3):>9}{fmt(r.baseline_forward_ms, 3):>9}"
+                     f"{fmt(r.forward_ratio):>7}{fmt(r.derivative_ms, 3):>9}"
+                     f"{fmt(r.baseline_derivative_ms, 3):>9}{fmt(r.derivative_ratio):>7}"
+                     f"  {r.verdict or '·'}")
+    return "\n".join(lines)
+
+
+def speed_summary(m_rows: list[ModuleRow], t_rows: list[NumpyTorchRow]) -> str:
+    module_misses = [f"{r.name}/{r.dtype}/{r.n}" for r in m_rows if r.verdict == "MISS"]
+    numpy_misses = [f"{r.name}/{r.dtype}" for r in t_rows if r.verdict == "MISS"]
+    counted = [r for r in m_rows if r.verdict]
+    return "\n".join([
+        f"module targets: {len(counted) - len(module_misses)} of {len(counted)} met; missed: "
+        f"{', '.join(module_misses) or 'none'}",
+        f"NumPy-vs-torch targets missed ({len(numpy_misses)}): "
+        f"{', '.join(numpy_misses) or 'none'}",
+    ])
+
+
 # --- output ---------------------------------------------------------------------------
 def fmt(value: float, digits: int = 2) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) \
@@ -423,6 +678,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                         help="NumPy timings: wall time, or this thread's CPU time (steadier "
                         "on a busy machine)")
+    parser.add_argument("--speed", action="store_true",
+                        help="only the speed tables against PyTorch: to_torch() modules vs "
+                        "the native module and the naive composition (--sizes, "
+                        "--module-dtypes), and act(x) vs torch at --n")
+    parser.add_argument("--sizes", default="100000,1000000,10000000",
+                        help="--speed: module sizes")
+    parser.add_argument("--module-dtypes", default="float32,float64",
+                        help="--speed: module dtypes (float16 computes in float32 inside)")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     args = parser.parse_args(argv)
     if args.n < VECTOR_ROW or args.repeat < 1:
@@ -439,6 +702,9 @@ def main(argv: list[str] | None = None) -> int:
         wanted = [s.strip() for s in args.only.split(",") if s.strip()]
         names = [actlab.get(w).name for w in wanted]  # unknown name: ActivationNotFound
     dtypes = [np.dtype(d).type for d in args.dtypes.split(",")]
+
+    if args.speed:
+        return speed_main(args, names, dtypes)
 
     print(f"actlab catalogue benchmark: n = {args.n:,}, min of {args.repeat} repeats, "
           f"{len(names)} entries, NumPy clock: {args.clock}", flush=True)
@@ -466,6 +732,39 @@ def main(argv: list[str] | None = None) -> int:
             json.dump(without_nan({"n": args.n, "repeat": args.repeat,
                                    "numpy": [asdict(r) for r in np_rows],
                                    "torch": [asdict(r) for r in t_rows]}), f, indent=1)
+        print(f"wrote {args.json}")
+    return 0
+
+
+def speed_main(args: argparse.Namespace, names: list[str], dtypes: list[Any]) -> int:
+    import torch
+
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    sizes = [int(v) for v in args.sizes.split(",")]
+    module_dtypes = [d.strip() for d in args.module_dtypes.split(",")]
+    print(f"actlab speed against PyTorch: {len(names)} entries, best of {args.repeat} "
+          f"interleaved repeats, torch {torch.__version__} with {torch.get_num_threads()} "
+          f"thread(s)", flush=True)
+    m_rows = module_rows(names, sizes, module_dtypes, args.repeat)
+    print(f"\nModules, forward + backward (ones cotangent): to_torch() / PyTorch's module "
+          f"(target <= {MODULE_NATIVE_TARGET}), else / the naive composition (target <= "
+          f"{MODULE_NAIVE_TARGET})")
+    print(module_table(m_rows))
+    t_rows = numpy_vs_torch_rows(names, args.n, dtypes, args.repeat)
+    print(f"\nNumPy API at n = {args.n:,}: act(x) and act.derivative(x) / torch's function "
+          f"and its autograd backward pass (target <= {NUMPY_TORCH_TARGET}); piecewise-linear "
+          f"entries / np.maximum or np.clip with a fresh output (target <= "
+          f"{NUMPY_PIECEWISE_TARGET}); the verdict takes the worse of the two ratios")
+    print(numpy_torch_table(t_rows))
+    print()
+    print(speed_summary(m_rows, t_rows))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(without_nan({"n": args.n, "repeat": args.repeat, "sizes": sizes,
+                                   "modules": [asdict(r) for r in m_rows],
+                                   "numpy_vs_torch": [asdict(r) for r in t_rows]}), f,
+                      indent=1)
         print(f"wrote {args.json}")
     return 0
 

@@ -1,22 +1,94 @@
 """Array back ends: one formula, written once, runs on NumPy and on PyTorch.
 
-Every catalogue entry writes its forward and derivative against the small
-namespace ``xp`` defined here, so the NumPy reference and the PyTorch
-autograd function evaluate the very same expression.  Only operations whose
-names or signatures differ between the two libraries live here; the helpers
-``sigmoid`` and ``softplus`` are written once, on top of the primitives, in
-their numerically stable forms.
+Every catalogue entry writes its forward and derivative against the namespace
+``xp``, an object satisfying the :class:`Backend` protocol below, so the NumPy
+reference and the PyTorch autograd function evaluate the very same expression.
+Two implementations exist:
+
+* :data:`NUMPY` (:class:`NumpyBackend`, this file): NumPy and SciPy kernels; the
+  catalogue uses it for small inputs, where NumPy's call overhead is lowest, and
+  the NumPy MLP of ``actlab.models`` trains with it;
+* :func:`torch_backend` (:class:`~actlab.catalogue.torch_backend.TorchBackend`):
+  PyTorch's vectorised CPU kernels, for ``to_torch()`` modules and for large
+  NumPy inputs (``torch.from_numpy`` shares their memory, so there is no copy).
+
+The compound helpers (``sigmoid``, ``softplus``, ``sigmoid_prime``, ``sech2``, ...)
+are written here in their numerically stable forms; a back end may compute them
+with fused library kernels as long as every element gets the same accuracy.
+
+The formulas are generic over both libraries, so the protocol types arrays as
+``Array`` (any array-like); each implementation is typed with its own array type.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import scipy.special as sc
 
-Array = Any  # np.ndarray or torch.Tensor; kept loose so formulas type-check on both
+if TYPE_CHECKING:
+    from actlab.catalogue.torch_backend import TorchBackend
+
+Array = Any  # np.ndarray or torch.Tensor: the formulas run unchanged on both
+Scalar = float | Any  # a Python float, or a 0-d tensor (a learnable parameter)
+
+
+class Backend(Protocol):
+    """The operations a catalogue formula may use (see the module docstring)."""
+
+    name: str
+
+    # --- elementary functions -------------------------------------------------
+    def exp(self, x: Array) -> Array: ...
+    def expm1(self, x: Array) -> Array: ...
+    def log(self, x: Array) -> Array: ...
+    def log1p(self, x: Array) -> Array: ...
+    def sqrt(self, x: Array) -> Array: ...
+    def tanh(self, x: Array) -> Array: ...
+    def cosh(self, x: Array) -> Array: ...
+    def sin(self, x: Array) -> Array: ...
+    def cos(self, x: Array) -> Array: ...
+    def arctan(self, x: Array) -> Array: ...
+    def erf(self, x: Array) -> Array: ...
+    def erfc(self, x: Array) -> Array: ...
+    def abs(self, x: Array) -> Array: ...
+    def sign(self, x: Array) -> Array: ...
+    def square(self, x: Array) -> Array: ...
+    def isnan(self, x: Array) -> Array: ...
+    def isinf(self, x: Array) -> Array: ...
+    def hypot(self, x: Array, y: Array | float) -> Array: ...
+
+    # --- structure ---------------------------------------------------------------
+    def where(self, cond: Array, a: Array | Scalar, b: Array | Scalar) -> Array: ...
+    def maximum(self, x: Array, y: Array | float) -> Array: ...
+    def minimum(self, x: Array, y: Array | float) -> Array: ...
+    def clip(self, x: Array, lo: float | None, hi: float | None) -> Array: ...
+    def zeros_like(self, x: Array) -> Array: ...
+    def ones_like(self, x: Array) -> Array: ...
+    def full_like(self, x: Array, value: float) -> Array: ...
+    def astype_like(self, cond: Array, x: Array) -> Array: ...
+    def amax(self, x: Array, axis: int) -> Array: ...
+    def sum(self, x: Array, axis: int) -> Array: ...
+    def split_halves(self, x: Array, axis: int) -> tuple[Array, Array]: ...
+    def concat(self, parts: list[Array], axis: int) -> Array: ...
+    def sort_desc(self, x: Array, axis: int) -> Array: ...
+    def cumsum(self, x: Array, axis: int) -> Array: ...
+    def arange_like(self, x: Array, axis: int) -> Array: ...
+    def keep_nan(self, x: Array, y: Array) -> Array: ...
+    def gated(self, x: Array, gate: Array) -> Array: ...
+
+    # --- stable compound helpers ---------------------------------------------------
+    def sigmoid(self, x: Array) -> Array: ...
+    def scaled_sigmoid(self, x: Array, beta: float, g: Array | None = None) -> Array: ...
+    def softplus(self, x: Array, beta: float = 1.0) -> Array: ...
+    def log_sigmoid(self, x: Array) -> Array: ...
+    def sigmoid_prime(self, x: Array, g: Array | None = None) -> Array: ...
+    def sigmoid_and_prime(self, x: Array) -> tuple[Array, Array]: ...
+    def sech2(self, x: Array, g: Array | None = None) -> Array: ...
+    def ndtr(self, x: Array) -> Array: ...
+    def npdf(self, x: Array) -> Array: ...
 
 
 # np.where branches on every element: on a mask of random signs (an activation's input)
@@ -24,10 +96,13 @@ Array = Any  # np.ndarray or torch.Tensor; kept loose so formulas type-check on 
 # the bits instead, b ^ ((a ^ b) & mask) on the integer views, has no branch at all and
 # gives the very same bits (NaN payloads and signed zeros included).
 _SELECT_MIN_SIZE = 4096  # below this np.where's lower call overhead wins
-_SAME_WIDTH_INT = {np.dtype(np.float32): np.int32, np.dtype(np.float64): np.int64}
+_SAME_WIDTH_INT: dict[np.dtype[Any], type[np.signedinteger[Any]]] = {
+    np.dtype(np.float32): np.int32,
+    np.dtype(np.float64): np.int64,
+}
 
 
-def _select(cond: Array, a: Array | float, b: Array | float) -> Array:
+def _select(cond: Any, a: Any, b: Any) -> Any:
     """np.where(cond, a, b), branch-free for large float32/float64 selections."""
     if np.size(cond) < _SELECT_MIN_SIZE:
         return np.where(cond, a, b)
@@ -46,101 +121,123 @@ def _select(cond: Array, a: Array | float, b: Array | float) -> Array:
     return mask.view(dtype)
 
 
-class Backend:
-    """Primitive operations shared by NumPy and PyTorch (NumPy implementation)."""
+NDArray = np.ndarray[Any, Any]
+
+
+class NumpyBackend:
+    """The :class:`Backend` on NumPy arrays (SciPy for erf, erfc and expit)."""
 
     name = "numpy"
 
     # --- elementary functions -------------------------------------------------
-    exp = staticmethod(np.exp)
-    expm1 = staticmethod(np.expm1)
-    log = staticmethod(np.log)
-    log1p = staticmethod(np.log1p)
-    sqrt = staticmethod(np.sqrt)
-    tanh = staticmethod(np.tanh)
-    cosh = staticmethod(np.cosh)
-    sin = staticmethod(np.sin)
-    cos = staticmethod(np.cos)
-    arctan = staticmethod(np.arctan)
-    erf = staticmethod(sc.erf)
-    erfc = staticmethod(sc.erfc)
-    abs = staticmethod(np.abs)
-    sign = staticmethod(np.sign)
-    square = staticmethod(np.square)
-    isnan = staticmethod(np.isnan)
-    isinf = staticmethod(np.isinf)
-    hypot = staticmethod(np.hypot)
+    def exp(self, x: NDArray) -> NDArray:
+        return np.exp(x)
+
+    def expm1(self, x: NDArray) -> NDArray:
+        return np.expm1(x)
+
+    def log(self, x: NDArray) -> NDArray:
+        return np.log(x)
+
+    def log1p(self, x: NDArray) -> NDArray:
+        return np.log1p(x)
+
+    def sqrt(self, x: NDArray) -> NDArray:
+        return np.sqrt(x)
+
+    def tanh(self, x: NDArray) -> NDArray:
+        return np.tanh(x)
+
+    def cosh(self, x: NDArray) -> NDArray:
+        return np.cosh(x)
+
+    def sin(self, x: NDArray) -> NDArray:
+        return np.sin(x)
+
+    def cos(self, x: NDArray) -> NDArray:
+        return np.cos(x)
+
+    def arctan(self, x: NDArray) -> NDArray:
+        return np.arctan(x)
+
+    def erf(self, x: NDArray) -> NDArray:
+        return np.asarray(sc.erf(x))
+
+    def erfc(self, x: NDArray) -> NDArray:
+        return np.asarray(sc.erfc(x))
+
+    def abs(self, x: NDArray) -> NDArray:
+        return np.abs(x)
+
+    def sign(self, x: NDArray) -> NDArray:
+        return np.sign(x)
+
+    def square(self, x: NDArray) -> NDArray:
+        return np.square(x)
+
+    def isnan(self, x: NDArray) -> NDArray:
+        return np.isnan(x)
+
+    def isinf(self, x: NDArray) -> NDArray:
+        return np.isinf(x)
+
+    def hypot(self, x: NDArray, y: NDArray | float) -> NDArray:
+        return np.hypot(x, y)
 
     # --- structure -------------------------------------------------------------
-    @staticmethod
-    def where(cond: Array, a: Array | float, b: Array | float) -> Array:
-        return _select(cond, a, b)
+    def where(self, cond: NDArray, a: NDArray | float, b: NDArray | float) -> NDArray:
+        return np.asarray(_select(cond, a, b))
 
-    @staticmethod
-    def maximum(x: Array, y: Array | float) -> Array:
+    def maximum(self, x: NDArray, y: NDArray | float) -> NDArray:
         return np.maximum(x, y)
 
-    @staticmethod
-    def minimum(x: Array, y: Array | float) -> Array:
+    def minimum(self, x: NDArray, y: NDArray | float) -> NDArray:
         return np.minimum(x, y)
 
-    @staticmethod
-    def clip(x: Array, lo: float | None, hi: float | None) -> Array:
+    def clip(self, x: NDArray, lo: float | None, hi: float | None) -> NDArray:
         return np.clip(x, lo, hi)
 
-    @staticmethod
-    def zeros_like(x: Array) -> Array:
+    def zeros_like(self, x: NDArray) -> NDArray:
         return np.zeros_like(x)
 
-    @staticmethod
-    def ones_like(x: Array) -> Array:
+    def ones_like(self, x: NDArray) -> NDArray:
         return np.ones_like(x)
 
-    @staticmethod
-    def full_like(x: Array, value: float) -> Array:
+    def full_like(self, x: NDArray, value: float) -> NDArray:
         return np.full_like(x, value)
 
-    @staticmethod
-    def astype_like(cond: Array, x: Array) -> Array:
+    def astype_like(self, cond: NDArray, x: NDArray) -> NDArray:
         """Boolean mask -> 0/1 array in the dtype of ``x``."""
         return cond.astype(x.dtype)
 
     # reductions along one axis, keeping the axis (for vector-valued entries)
-    @staticmethod
-    def amax(x: Array, axis: int) -> Array:
+    def amax(self, x: NDArray, axis: int) -> NDArray:
         return np.max(x, axis=axis, keepdims=True)
 
-    @staticmethod
-    def sum(x: Array, axis: int) -> Array:
+    def sum(self, x: NDArray, axis: int) -> NDArray:
         return np.sum(x, axis=axis, keepdims=True)
 
-    @staticmethod
-    def split_halves(x: Array, axis: int) -> tuple[Array, Array]:
+    def split_halves(self, x: NDArray, axis: int) -> tuple[NDArray, NDArray]:
         a, b = np.split(x, 2, axis=axis)
         return a, b
 
-    @staticmethod
-    def concat(parts: list[Array], axis: int) -> Array:
+    def concat(self, parts: list[NDArray], axis: int) -> NDArray:
         return np.concatenate(parts, axis=axis)
 
-    @staticmethod
-    def sort_desc(x: Array, axis: int) -> Array:
+    def sort_desc(self, x: NDArray, axis: int) -> NDArray:
         return -np.sort(-x, axis=axis)
 
-    @staticmethod
-    def cumsum(x: Array, axis: int) -> Array:
+    def cumsum(self, x: NDArray, axis: int) -> NDArray:
         return np.cumsum(x, axis=axis)
 
-    @staticmethod
-    def arange_like(x: Array, axis: int) -> Array:
+    def arange_like(self, x: NDArray, axis: int) -> NDArray:
         """1, 2, ..., n along ``axis``, broadcastable against ``x``."""
         n = x.shape[axis]
         shape = [1] * x.ndim
         shape[axis] = n
         return np.arange(1, n + 1, dtype=x.dtype).reshape(shape)
 
-    @staticmethod
-    def keep_nan(x: Array, y: Array) -> Array:
+    def keep_nan(self, x: NDArray, y: NDArray) -> NDArray:
         """y, with NaN wherever x is NaN (comparisons send NaN to the wrong branch).
 
         NaN inputs are rare: one cheap isnan pass decides, and y is returned as it is
@@ -151,8 +248,7 @@ class Backend:
             return y
         return np.where(nan, x, y)
 
-    @staticmethod
-    def gated(x: Array, gate: Array) -> Array:
+    def gated(self, x: NDArray, gate: NDArray) -> NDArray:
         """x·gate, with 0·(±inf) taken as a zero of the sign of x (the gate's limit wins).
 
         Only x = ±inf with gate = 0 differs from the plain product: one cheap isinf pass
@@ -163,150 +259,57 @@ class Backend:
             y = np.where(infinite & (gate == 0), gate * np.clip(x, -1.0, 1.0), y)
         return y
 
-    # --- stable compound helpers (written once, on the primitives) -----------------
-    def sigmoid(self, x: Array) -> Array:
-        """σ(x), from scipy's expit: one fused pass, the same stable formula below."""
-        return sc.expit(x)
+    # --- stable compound helpers ---------------------------------------------------
+    def sigmoid(self, x: NDArray) -> NDArray:
+        """σ(x), from scipy's expit: one fused pass of the stable formula 1/(1+e^-x)."""
+        return np.asarray(sc.expit(x))
 
-    def stable_sigmoid(self, x: Array) -> Array:
-        """σ(x) = 1/(1+e^-x) with one exp and no overflow: e = e^-|x|."""
-        e = self.exp(-self.abs(x))
-        r = 1.0 / (1.0 + e)
-        return self.where(x >= 0, r, e * r)
+    def scaled_sigmoid(self, x: NDArray, beta: float, g: NDArray | None = None) -> NDArray:
+        """σ(βx), times g when given (the vector-Jacobian product of softplus)."""
+        s = self.sigmoid(beta * x)
+        return s if g is None else g * s
 
-    def softplus(self, x: Array) -> Array:
-        """log(1+e^x) exactly for every x: max(x,0) + log1p(e^-|x|)."""
-        return self.maximum(x, 0.0) + self.log1p(self.exp(-self.abs(x)))
+    def softplus(self, x: NDArray, beta: float = 1.0) -> NDArray:
+        """log(1+e^(βx))/β exactly for every x: max(x,0) + log1p(e^-β|x|)/β."""
+        return np.maximum(x, 0.0) + np.log1p(np.exp(-beta * np.abs(x))) / beta
 
-    def log_sigmoid(self, x: Array) -> Array:
+    def log_sigmoid(self, x: NDArray) -> NDArray:
         """log σ(x) = -softplus(-x) = min(x,0) - log1p(e^-|x|)."""
-        return self.minimum(x, 0.0) - self.log1p(self.exp(-self.abs(x)))
+        return np.minimum(x, 0.0) - np.log1p(np.exp(-np.abs(x)))
 
-    def sigmoid_prime(self, x: Array) -> Array:
-        """σ'(x) = σ(x)σ(-x) = e/(1+e)² with e = e^-|x| (even, accurate in both tails)."""
-        e = self.exp(-self.abs(x))
+    def sigmoid_prime(self, x: NDArray, g: NDArray | None = None) -> NDArray:
+        """σ'(x) = σ(x)σ(-x) = e/(1+e)² with e = e^-|x| (even, accurate in both tails),
+        times g when given."""
+        e = np.exp(-np.abs(x))
         r = 1.0 / (1.0 + e)
-        return e * r * r
+        d = e * r * r
+        return d if g is None else g * d
 
-    def sigmoid_and_prime(self, x: Array) -> tuple[Array, Array]:
+    def sigmoid_and_prime(self, x: NDArray) -> tuple[NDArray, NDArray]:
         """(σ(x), σ'(x)) as ``sigmoid`` and ``sigmoid_prime``, sharing their one exp."""
-        e = self.exp(-self.abs(x))
+        e = np.exp(-np.abs(x))
         r = 1.0 / (1.0 + e)
         er = e * r
         return self.where(x >= 0, r, er), er * r
 
-    def sech2(self, x: Array) -> Array:
-        """sech²(x) = 4e/(1+e)² with e = e^-2|x|, accurate where 1 - tanh² is not."""
-        e = self.exp(-2.0 * self.abs(x))
+    def sech2(self, x: NDArray, g: NDArray | None = None) -> NDArray:
+        """sech²(x) = 4e/(1+e)² with e = e^-2|x|, accurate where 1 - tanh² is not;
+        times g when given."""
+        e = np.exp(-2.0 * np.abs(x))
         r = 1.0 / (1.0 + e)
-        return 4.0 * e * r * r
+        d = 4.0 * e * r * r
+        return d if g is None else g * d
 
-    def ndtr(self, x: Array) -> Array:
+    def ndtr(self, x: NDArray) -> NDArray:
         """Φ(x), the standard normal CDF, accurate in the lower tail."""
         return 0.5 * self.erfc(-x / math.sqrt(2.0))
 
-    def npdf(self, x: Array) -> Array:
+    def npdf(self, x: NDArray) -> NDArray:
         """φ(x), the standard normal density."""
-        return self.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+        return np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
 
 
-class TorchBackend(Backend):
-    """The same primitives on ``torch.Tensor``."""
-
-    name = "torch"
-
-    def __init__(self) -> None:
-        import torch
-
-        self._t = torch
-        self.exp = torch.exp  # type: ignore[assignment]
-        self.expm1 = torch.expm1  # type: ignore[assignment]
-        self.log = torch.log  # type: ignore[assignment]
-        self.log1p = torch.log1p  # type: ignore[assignment]
-        self.sqrt = torch.sqrt  # type: ignore[assignment]
-        self.tanh = torch.tanh  # type: ignore[assignment]
-        self.cosh = torch.cosh  # type: ignore[assignment]
-        self.sin = torch.sin  # type: ignore[assignment]
-        self.cos = torch.cos  # type: ignore[assignment]
-        self.arctan = torch.atan  # type: ignore[assignment]
-        self.erf = torch.erf  # type: ignore[assignment]
-        self.erfc = torch.erfc  # type: ignore[assignment]
-        self.abs = torch.abs  # type: ignore[assignment]
-        self.sign = torch.sign  # type: ignore[assignment]
-        self.square = torch.square  # type: ignore[assignment]
-        self.isnan = torch.isnan  # type: ignore[assignment]
-        self.isinf = torch.isinf  # type: ignore[assignment]
-
-    def where(self, cond: Array, a: Array | float, b: Array | float) -> Array:  # type: ignore[override]
-        return self._t.where(cond, a, b)
-
-    def keep_nan(self, x: Array, y: Array) -> Array:  # type: ignore[override]
-        return self._t.where(self._t.isnan(x), x, y)
-
-    def gated(self, x: Array, gate: Array) -> Array:  # type: ignore[override]
-        # no data-dependent branch: autograd differentiates this (swish's learnable beta)
-        return self._t.where(gate == 0, gate * self._t.clamp(x, -1.0, 1.0), x * gate)
-
-    def sigmoid(self, x: Array) -> Array:
-        return self.stable_sigmoid(x)
-
-    def hypot(self, x: Array, y: Array | float) -> Array:
-        if not isinstance(y, self._t.Tensor):
-            y = self._t.full_like(x, y)
-        return self._t.hypot(x, y)
-
-    def maximum(self, x: Array, y: Array | float) -> Array:  # type: ignore[override]
-        if isinstance(y, self._t.Tensor):
-            return self._t.maximum(x, y)
-        return self._t.clamp(x, min=y)
-
-    def minimum(self, x: Array, y: Array | float) -> Array:  # type: ignore[override]
-        if isinstance(y, self._t.Tensor):
-            return self._t.minimum(x, y)
-        return self._t.clamp(x, max=y)
-
-    def clip(self, x: Array, lo: float | None, hi: float | None) -> Array:  # type: ignore[override]
-        return self._t.clamp(x, min=lo, max=hi)
-
-    def zeros_like(self, x: Array) -> Array:  # type: ignore[override]
-        return self._t.zeros_like(x)
-
-    def ones_like(self, x: Array) -> Array:  # type: ignore[override]
-        return self._t.ones_like(x)
-
-    def full_like(self, x: Array, value: float) -> Array:  # type: ignore[override]
-        return self._t.full_like(x, value)
-
-    def astype_like(self, cond: Array, x: Array) -> Array:  # type: ignore[override]
-        return cond.to(x.dtype)
-
-    def amax(self, x: Array, axis: int) -> Array:  # type: ignore[override]
-        return self._t.amax(x, dim=axis, keepdim=True)
-
-    def sum(self, x: Array, axis: int) -> Array:  # type: ignore[override]
-        return self._t.sum(x, dim=axis, keepdim=True)
-
-    def split_halves(self, x: Array, axis: int) -> tuple[Array, Array]:  # type: ignore[override]
-        a, b = self._t.chunk(x, 2, dim=axis)
-        return a, b
-
-    def concat(self, parts: list[Array], axis: int) -> Array:  # type: ignore[override]
-        return self._t.cat(parts, dim=axis)
-
-    def sort_desc(self, x: Array, axis: int) -> Array:  # type: ignore[override]
-        return self._t.sort(x, dim=axis, descending=True).values
-
-    def cumsum(self, x: Array, axis: int) -> Array:  # type: ignore[override]
-        return self._t.cumsum(x, dim=axis)
-
-    def arange_like(self, x: Array, axis: int) -> Array:  # type: ignore[override]
-        n = x.shape[axis]
-        shape = [1] * x.dim()
-        shape[axis] = n
-        return self._t.arange(1, n + 1, dtype=x.dtype, device=x.device).reshape(shape)
-
-
-NUMPY = Backend()
+NUMPY: Backend = NumpyBackend()
 
 _torch_backend: TorchBackend | None = None
 
@@ -315,5 +318,7 @@ def torch_backend() -> TorchBackend:
     """The PyTorch back end, created on first use so that importing actlab stays light."""
     global _torch_backend
     if _torch_backend is None:
+        from actlab.catalogue.torch_backend import TorchBackend
+
         _torch_backend = TorchBackend()
     return _torch_backend

@@ -102,6 +102,9 @@ class Sigmoid(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.sigmoid_prime(x)
 
+    def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return xp.sigmoid_prime(x, g)  # g folded into the fused passes
+
     def torch_native(self) -> nn.Module | None:
         # not the native module: nn.Sigmoid differentiates from its output, σ(1-σ), which loses all
         # relative accuracy in the tails;
@@ -149,6 +152,9 @@ class Tanh(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.sech2(x)
+
+    def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return xp.sech2(x, g)  # g folded into the fused passes
 
     def torch_native(self) -> nn.Module | None:
         # not the native module: nn.Tanh differentiates from its output, 1 - tanh², which loses all
@@ -345,24 +351,37 @@ class Softplus(Activation):
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         beta = p["beta"]
-        y = xp.maximum(x, 0.0) + xp.log1p(xp.exp(-beta * xp.abs(x))) / beta
+        y = xp.softplus(x, beta)
         if p["threshold"] is None:
             return y
         return xp.where(beta * x > p["threshold"], x, y)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         beta = p["beta"]
-        dy = xp.sigmoid(beta * x)
+        dy = xp.scaled_sigmoid(x, beta)
         if p["threshold"] is None:
             return dy
         return xp.where(beta * x > p["threshold"], 1.0, dy)
 
+    def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        if p["threshold"] is None:
+            return xp.scaled_sigmoid(x, p["beta"], g)  # g folded into one fused pass
+        return g * self.grad(x, p, xp)
+
     def torch_native(self) -> nn.Module | None:
-        if self.params["threshold"] != 20.0:
-            return None  # torch's module always thresholds at some t; only 20 is ours
         from torch import nn
 
-        return nn.Softplus(beta=self.params["beta"], threshold=20.0)
+        from actlab.catalogue.torch_backend import SIGMOID_SATURATES
+
+        threshold = self.params["threshold"]
+        if threshold is None:
+            # torch's kernels with a threshold where σ(βx) and log1p(e^-βx)/β have
+            # rounded away (βx > 40) are exact: its forward log1p(e^(βx))/β and its
+            # backward g·e^(βx)/(e^(βx)+1) keep full relative accuracy below it
+            threshold = SIGMOID_SATURATES
+        elif threshold != 20.0:
+            return None  # another threshold: torch's module always thresholds at some t
+        return nn.Softplus(beta=self.params["beta"], threshold=threshold)
 
 
 @register

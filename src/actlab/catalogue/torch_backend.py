@@ -1,0 +1,205 @@
+"""The :class:`~actlab.catalogue.backend.Backend` on ``torch.Tensor`` (imported lazily:
+``actlab.catalogue.backend.torch_backend()`` creates it on first use).
+
+Besides the primitives, the compound helpers use PyTorch's fused kernels where one
+computes the same stable formula in a single pass:
+
+* σ(βx)·g is ``softplus_backward(g, x, β, 40)``, which evaluates g·z/(z+1) with
+  z = e^(βx), and returns g itself where βx > 40 (σ(40) rounds to 1 in float32 and
+  float64).  Relatively accurate in both tails, also for β < 0, so
+  σ'(x)·g = σ(x)σ(-x)·g and sech²(x)·g = 4σ(2x)σ(-2x)·g are two fused passes each,
+  never σ(1 - σ) or 1 - tanh², which lose the tails.
+* softplus is ``F.softplus(x, β, threshold=40)``: log1p(e^(βx))/β below the threshold,
+  x above it, where log1p(e^(βx))/β = x + log1p(e^-βx)/β rounds to x (e^-40 ≈ 4e-18).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+Tensor = torch.Tensor
+
+# βx beyond which σ(βx) rounds to 1 in float32 and float64 (and softplus(x) to x)
+SIGMOID_SATURATES = 40.0
+_SQRT1_2 = math.sqrt(0.5)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_softplus_backward = torch.ops.aten.softplus_backward
+
+
+def scaled_sigmoid_times(g: Tensor, x: Tensor, beta: float) -> Tensor:
+    """g·σ(βx) in one fused pass (see the module docstring)."""
+    return _softplus_backward(g, x, beta, SIGMOID_SATURATES)
+
+
+class TorchBackend:
+    """The primitives and stable helpers on ``torch.Tensor``."""
+
+    name = "torch"
+
+    # --- elementary functions -------------------------------------------------
+    def exp(self, x: Tensor) -> Tensor:
+        return torch.exp(x)
+
+    def expm1(self, x: Tensor) -> Tensor:
+        return torch.expm1(x)
+
+    def log(self, x: Tensor) -> Tensor:
+        return torch.log(x)
+
+    def log1p(self, x: Tensor) -> Tensor:
+        return torch.log1p(x)
+
+    def sqrt(self, x: Tensor) -> Tensor:
+        return torch.sqrt(x)
+
+    def tanh(self, x: Tensor) -> Tensor:
+        return torch.tanh(x)
+
+    def cosh(self, x: Tensor) -> Tensor:
+        return torch.cosh(x)
+
+    def sin(self, x: Tensor) -> Tensor:
+        return torch.sin(x)
+
+    def cos(self, x: Tensor) -> Tensor:
+        return torch.cos(x)
+
+    def arctan(self, x: Tensor) -> Tensor:
+        return torch.atan(x)
+
+    def erf(self, x: Tensor) -> Tensor:
+        return torch.erf(x)
+
+    def erfc(self, x: Tensor) -> Tensor:
+        return torch.erfc(x)
+
+    def abs(self, x: Tensor) -> Tensor:
+        return torch.abs(x)
+
+    def sign(self, x: Tensor) -> Tensor:
+        return torch.sign(x)
+
+    def square(self, x: Tensor) -> Tensor:
+        return torch.square(x)
+
+    def isnan(self, x: Tensor) -> Tensor:
+        return torch.isnan(x)
+
+    def isinf(self, x: Tensor) -> Tensor:
+        return torch.isinf(x)
+
+    def hypot(self, x: Tensor, y: Tensor | float) -> Tensor:
+        if not isinstance(y, Tensor):
+            y = torch.full_like(x, y)
+        return torch.hypot(x, y)
+
+    # --- structure -------------------------------------------------------------
+    def where(self, cond: Tensor | bool, a: Tensor | float, b: Tensor | float) -> Tensor:
+        if isinstance(cond, bool):  # a condition on a float parameter (swish's beta == 0)
+            chosen = a if cond else b
+            return chosen if isinstance(chosen, Tensor) else torch.tensor(chosen)
+        return torch.where(cond, a, b)
+
+    def maximum(self, x: Tensor, y: Tensor | float) -> Tensor:
+        if isinstance(y, Tensor):
+            return torch.maximum(x, y)
+        return torch.clamp(x, min=y)
+
+    def minimum(self, x: Tensor, y: Tensor | float) -> Tensor:
+        if isinstance(y, Tensor):
+            return torch.minimum(x, y)
+        return torch.clamp(x, max=y)
+
+    def clip(self, x: Tensor, lo: float | None, hi: float | None) -> Tensor:
+        return torch.clamp(x, min=lo, max=hi)
+
+    def zeros_like(self, x: Tensor) -> Tensor:
+        return torch.zeros_like(x)
+
+    def ones_like(self, x: Tensor) -> Tensor:
+        return torch.ones_like(x)
+
+    def full_like(self, x: Tensor, value: float) -> Tensor:
+        return torch.full_like(x, value)
+
+    def astype_like(self, cond: Tensor, x: Tensor) -> Tensor:
+        return cond.to(x.dtype)
+
+    def amax(self, x: Tensor, axis: int) -> Tensor:
+        return torch.amax(x, dim=axis, keepdim=True)
+
+    def sum(self, x: Tensor, axis: int) -> Tensor:
+        return torch.sum(x, dim=axis, keepdim=True)
+
+    def split_halves(self, x: Tensor, axis: int) -> tuple[Tensor, Tensor]:
+        a, b = torch.chunk(x, 2, dim=axis)
+        return a, b
+
+    def concat(self, parts: list[Tensor], axis: int) -> Tensor:
+        return torch.cat(parts, dim=axis)
+
+    def sort_desc(self, x: Tensor, axis: int) -> Tensor:
+        return torch.sort(x, dim=axis, descending=True).values
+
+    def cumsum(self, x: Tensor, axis: int) -> Tensor:
+        return torch.cumsum(x, dim=axis)
+
+    def arange_like(self, x: Tensor, axis: int) -> Tensor:
+        n = x.shape[axis]
+        shape = [1] * x.dim()
+        shape[axis] = n
+        return torch.arange(1, n + 1, dtype=x.dtype, device=x.device).reshape(shape)
+
+    def keep_nan(self, x: Tensor, y: Tensor) -> Tensor:
+        return torch.where(torch.isnan(x), x, y)
+
+    def gated(self, x: Tensor, gate: Tensor) -> Tensor:
+        """x·gate, with 0·(±inf) taken as a zero of the sign of x (the gate's limit wins).
+
+        The fix-up runs only when the product has a NaN (rare); autograd differentiates
+        whichever branch ran (swish's learnable beta goes through here)."""
+        y = x * gate
+        if bool(torch.isnan(y).any()):
+            y = torch.where((gate == 0) & torch.isinf(x), gate * torch.clamp(x, -1.0, 1.0), y)
+        return y
+
+    # --- stable compound helpers ---------------------------------------------------
+    def sigmoid(self, x: Tensor) -> Tensor:
+        """σ(x): torch's kernel computes 1/(1+e^-x), relatively accurate in both tails
+        (only its autograd derivative, from the output, is not; see sigmoid_prime)."""
+        return torch.sigmoid(x)
+
+    def scaled_sigmoid(self, x: Tensor, beta: float, g: Tensor | None = None) -> Tensor:
+        if g is None:
+            return torch.sigmoid(x if beta == 1.0 else x * beta)
+        return scaled_sigmoid_times(g, x, beta)
+
+    def softplus(self, x: Tensor, beta: float = 1.0) -> Tensor:
+        return F.softplus(x, beta, SIGMOID_SATURATES)
+
+    def log_sigmoid(self, x: Tensor) -> Tensor:
+        return F.logsigmoid(x)
+
+    def sigmoid_prime(self, x: Tensor, g: Tensor | None = None) -> Tensor:
+        """σ(x)σ(-x)·g in two fused passes (σ(x) itself when g is None)."""
+        first = torch.sigmoid(x) if g is None else scaled_sigmoid_times(g, x, 1.0)
+        return scaled_sigmoid_times(first, x, -1.0)
+
+    def sigmoid_and_prime(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        s = torch.sigmoid(x)
+        return s, scaled_sigmoid_times(s, x, -1.0)
+
+    def sech2(self, x: Tensor, g: Tensor | None = None) -> Tensor:
+        """sech²(x)·g = 4σ(2x)σ(-2x)·g in fused passes."""
+        first = torch.sigmoid(2.0 * x) if g is None else scaled_sigmoid_times(g, x, 2.0)
+        return scaled_sigmoid_times(first, x, -2.0).mul_(4.0)
+
+    def ndtr(self, x: Tensor) -> Tensor:
+        """Φ(x) = erfc(-x/√2)/2, accurate in the lower tail (torch.special.ndtr is not)."""
+        return torch.erfc(x * -_SQRT1_2).mul_(0.5)
+
+    def npdf(self, x: Tensor) -> Tensor:
+        return torch.exp(x * x * -0.5).mul_(_INV_SQRT_2PI)
