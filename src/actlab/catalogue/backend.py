@@ -23,6 +23,7 @@ The formulas are generic over both libraries, so the protocol types arrays as
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -89,6 +90,13 @@ class Backend(Protocol):
     def sech2(self, x: Array, g: Array | None = None) -> Array: ...
     def ndtr(self, x: Array) -> Array: ...
     def npdf(self, x: Array) -> Array: ...
+
+    # --- a library's own kernels, where they exist (None: there is none) -------------
+    def gelu_native(self, x: Array, approximate: str) -> Array | None: ...
+    def gelu_backward_native(self, g: Array, x: Array, approximate: str) -> Array | None: ...
+    def patch_outside(self, y: Array, x: Array, lo: float, hi: float,
+                      exact: Callable[[Array], Array], g: Array | None = None) -> Array:
+        """y, with exact(x) (times g when given) wherever x < lo or x > hi (±inf too)."""
 
 
 # np.where branches on every element: on a mask of random signs (an activation's input)
@@ -307,6 +315,24 @@ class NumpyBackend:
     def npdf(self, x: NDArray) -> NDArray:
         """φ(x), the standard normal density."""
         return np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+
+    # --- no library kernels here: every formula runs as written ------------------------
+    def gelu_native(self, x: NDArray, approximate: str) -> NDArray | None:
+        return None
+
+    def gelu_backward_native(self, g: NDArray, x: NDArray, approximate: str) -> NDArray | None:
+        return None
+
+    def patch_outside(self, y: NDArray, x: NDArray, lo: float, hi: float,
+                      exact: Callable[[NDArray], NDArray],
+                      g: NDArray | None = None) -> NDArray:
+        tail = (x < lo) | (x > hi)
+        if not tail.any():
+            return y
+        fixed = exact(x[tail])
+        y = np.array(y, copy=True)
+        y[tail] = fixed if g is None else g[tail] * fixed
+        return y
 
 
 NUMPY: Backend = NumpyBackend()

@@ -16,6 +16,7 @@ computes the same stable formula in a single pass:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -27,6 +28,7 @@ SIGMOID_SATURATES = 40.0
 _SQRT1_2 = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _softplus_backward = torch.ops.aten.softplus_backward
+_gelu_backward = torch.ops.aten.gelu_backward
 
 
 def scaled_sigmoid_times(g: Tensor, x: Tensor, beta: float) -> Tensor:
@@ -202,4 +204,29 @@ class TorchBackend:
         return torch.erfc(x * -_SQRT1_2).mul_(0.5)
 
     def npdf(self, x: Tensor) -> Tensor:
-        return torch.exp(x * x * -0.5).mul_(_INV_SQRT_2PI)
+        return torch.exp(x * x * -0.5) * _INV_SQRT_2PI
+
+    # --- PyTorch's own kernels ---------------------------------------------------------
+    def gelu_native(self, x: Tensor, approximate: str) -> Tensor:
+        return F.gelu(x, approximate=approximate)
+
+    def gelu_backward_native(self, g: Tensor, x: Tensor, approximate: str) -> Tensor:
+        return _gelu_backward(g, x, approximate=approximate)
+
+    def patch_outside(self, y: Tensor, x: Tensor, lo: float, hi: float,
+                      exact: Callable[[Tensor], Tensor], g: Tensor | None = None) -> Tensor:
+        """y, with exact(x)·g recomputed on the elements outside [lo, hi] only:
+        activations are mostly inside, so the exact formula costs a fraction of a pass.
+        (±inf are outside; NaN is not, and y is NaN there already.)"""
+        tail = ((x < lo) | (x > hi)).reshape(-1)
+        index = tail.nonzero().squeeze(1)
+        if index.numel() == 0:
+            return y
+        fixed = exact(x.reshape(-1).index_select(0, index))
+        if g is not None:
+            fixed = fixed * g.reshape(-1).index_select(0, index)
+        flat = y.reshape(-1)
+        if y.requires_grad or not flat.is_contiguous() or flat.data_ptr() != y.data_ptr():
+            return flat.index_copy(0, index, fixed).reshape(y.shape)  # autograd or a copy
+        flat.index_copy_(0, index, fixed)  # y is a fresh result: patch it in place
+        return y
