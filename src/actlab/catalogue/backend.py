@@ -23,7 +23,6 @@ The formulas are generic over both libraries, so the protocol types arrays as
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -91,12 +90,9 @@ class Backend(Protocol):
     def ndtr(self, x: Array) -> Array: ...
     def npdf(self, x: Array) -> Array: ...
 
-    # --- a library's own kernels, where they exist (None: there is none) -------------
-    def gelu_native(self, x: Array, approximate: str) -> Array | None: ...
-    def gelu_backward_native(self, g: Array, x: Array, approximate: str) -> Array | None: ...
-    def patch_outside(self, y: Array, x: Array, lo: float, hi: float,
-                      exact: Callable[[Array], Array], g: Array | None = None) -> Array:
-        """y, with exact(x) (times g when given) wherever x < lo or x > hi (±inf too)."""
+    # --- fused sequences of a library's kernels (None: compute the formula as written) -
+    def gelu_fused(self, x: Array, approximate: str) -> Array | None: ...
+    def gelu_prime_fused(self, x: Array, approximate: str, g: Array) -> Array | None: ...
 
 
 # np.where branches on every element: on a mask of random signs (an activation's input)
@@ -316,23 +312,12 @@ class NumpyBackend:
         """φ(x), the standard normal density."""
         return np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
 
-    # --- no library kernels here: every formula runs as written ------------------------
-    def gelu_native(self, x: NDArray, approximate: str) -> NDArray | None:
+    # --- no fused sequences here: every formula runs as written -----------------------
+    def gelu_fused(self, x: NDArray, approximate: str) -> NDArray | None:
         return None
 
-    def gelu_backward_native(self, g: NDArray, x: NDArray, approximate: str) -> NDArray | None:
+    def gelu_prime_fused(self, x: NDArray, approximate: str, g: NDArray) -> NDArray | None:
         return None
-
-    def patch_outside(self, y: NDArray, x: NDArray, lo: float, hi: float,
-                      exact: Callable[[NDArray], NDArray],
-                      g: NDArray | None = None) -> NDArray:
-        tail = (x < lo) | (x > hi)
-        if not tail.any():
-            return y
-        fixed = exact(x[tail])
-        y = np.array(y, copy=True)
-        y[tail] = fixed if g is None else g[tail] * fixed
-        return y
 
 
 NUMPY: Backend = NumpyBackend()

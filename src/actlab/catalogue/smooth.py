@@ -46,10 +46,6 @@ SIGMOID_GATE_CLIP = 800.0
 NORMAL_GATE_CLIP = 40.0
 # |x| beyond which the tanh-GELU gate σ(2u) is exactly 0 or 1 and its slope 0
 GELU_TANH_CLIP = 100.0
-# where a library's GELU kernel, ½x(1 + erf(x/√2)) or ½x(1 + tanh u), keeps the contract's
-# relative accuracy: its 1 + erf cancels below, and x² or x·(1 + erf) overflow far above;
-# outside, the stable formula runs
-GELU_NATIVE_ACCURATE = (-2.0, 1e10)
 
 HENDRYCKS_GIMPEL = Reference("Gaussian error linear units (GELUs)", 2016, "Hendrycks & Gimpel")
 RAMACHANDRAN = Reference("Searching for activation functions", 2017,
@@ -131,21 +127,15 @@ class GELU(Activation):
     )
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        native = xp.gelu_native(x, p["approximate"])
-        if native is None:
-            return self._stable_forward(x, p, xp)
-        return xp.patch_outside(native, x, *GELU_NATIVE_ACCURATE,
-                                  lambda t: self._stable_forward(t, p, xp))
+        fused = xp.gelu_fused(x, p["approximate"])
+        return self._stable_forward(x, p, xp) if fused is None else fused
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        return self.vjp_(x, xp.ones_like(x), p, xp)
+        return self._stable_grad(x, p, xp)
 
     def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        native = xp.gelu_backward_native(g, x, p["approximate"])
-        if native is None:
-            return g * self._stable_grad(x, p, xp)
-        return xp.patch_outside(native, x, *GELU_NATIVE_ACCURATE,
-                                  lambda t: self._stable_grad(t, p, xp), g)
+        fused = xp.gelu_prime_fused(x, p["approximate"], g)
+        return g * self._stable_grad(x, p, xp) if fused is None else fused
 
     @staticmethod
     def _stable_forward(x: Array, p: Mapping[str, Any], xp: Backend) -> Array:

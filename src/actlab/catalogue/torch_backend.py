@@ -16,7 +16,6 @@ computes the same stable formula in a single pass:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -26,9 +25,12 @@ Tensor = torch.Tensor
 # βx beyond which σ(βx) rounds to 1 in float32 and float64 (and softplus(x) to x)
 SIGMOID_SATURATES = 40.0
 _SQRT1_2 = math.sqrt(0.5)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+GELU_TANH_CUBIC = 0.044715
+NORMAL_GATE_CLIP = 40.0  # |x| beyond which Φ(x) is exactly 0 or 1 and φ(x) exactly 0
+GELU_TANH_CLIP = 100.0  # |x| beyond which the tanh-GELU gate σ(2u) is exactly 0 or 1
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _softplus_backward = torch.ops.aten.softplus_backward
-_gelu_backward = torch.ops.aten.gelu_backward
 
 
 def scaled_sigmoid_times(g: Tensor, x: Tensor, beta: float) -> Tensor:
@@ -206,27 +208,26 @@ class TorchBackend:
     def npdf(self, x: Tensor) -> Tensor:
         return torch.exp(x * x * -0.5) * _INV_SQRT_2PI
 
-    # --- PyTorch's own kernels ---------------------------------------------------------
-    def gelu_native(self, x: Tensor, approximate: str) -> Tensor:
-        return F.gelu(x, approximate=approximate)
+    # --- fused sequences ---------------------------------------------------------------
+    # GELU: torch's own kernel computes ½x(1 + erf(x/√2)), which cancels in the left tail;
+    # these are the catalogue's stable formulas with in-place steps (no temporaries).
+    def gelu_fused(self, x: Tensor, approximate: str) -> Tensor | None:
+        if torch.is_grad_enabled() and x.requires_grad:
+            return None  # in-place steps would break autograd: the formula as written
+        if approximate == "tanh":
+            xc = torch.clamp(x, min=-GELU_TANH_CLIP)  # σ(2u) is exactly 0 below: -inf -> -0
+            z = xc * xc
+            z.mul_(GELU_TANH_CUBIC).add_(1.0).mul_(xc).mul_(2.0 * _SQRT_2_OVER_PI)  # 2u
+            return torch.sigmoid_(z).mul_(xc)
+        xc = torch.clamp(x, min=-NORMAL_GATE_CLIP)  # Φ is exactly 0 below: -inf -> -0
+        # Φ(x) = erfc(-x/√2)/2, relatively accurate in the lower tail; Φ·x last (no overflow)
+        return torch.erfc(xc * -_SQRT1_2).mul_(0.5).mul_(xc)
 
-    def gelu_backward_native(self, g: Tensor, x: Tensor, approximate: str) -> Tensor:
-        return _gelu_backward(g, x, approximate=approximate)
-
-    def patch_outside(self, y: Tensor, x: Tensor, lo: float, hi: float,
-                      exact: Callable[[Tensor], Tensor], g: Tensor | None = None) -> Tensor:
-        """y, with exact(x)·g recomputed on the elements outside [lo, hi] only:
-        activations are mostly inside, so the exact formula costs a fraction of a pass.
-        (±inf are outside; NaN is not, and y is NaN there already.)"""
-        tail = ((x < lo) | (x > hi)).reshape(-1)
-        index = tail.nonzero().squeeze(1)
-        if index.numel() == 0:
-            return y
-        fixed = exact(x.reshape(-1).index_select(0, index))
-        if g is not None:
-            fixed = fixed * g.reshape(-1).index_select(0, index)
-        flat = y.reshape(-1)
-        if y.requires_grad or not flat.is_contiguous() or flat.data_ptr() != y.data_ptr():
-            return flat.index_copy(0, index, fixed).reshape(y.shape)  # autograd or a copy
-        flat.index_copy_(0, index, fixed)  # y is a fresh result: patch it in place
-        return y
+    def gelu_prime_fused(self, x: Tensor, approximate: str, g: Tensor) -> Tensor | None:
+        if approximate == "tanh":
+            return None
+        # Φ(x) + x·φ(x) on x clipped to ±40, beyond which it is exactly 0 or 1
+        xc = torch.clamp(x, -NORMAL_GATE_CLIP, NORMAL_GATE_CLIP)
+        x_phi = xc * xc
+        x_phi.mul_(-0.5).exp_().mul_(_INV_SQRT_2PI).mul_(xc)
+        return torch.erfc(xc * -_SQRT1_2).mul_(0.5).add_(x_phi).mul_(g)
