@@ -15,13 +15,13 @@ design.md: any shape, dtype kept, integers in float64, no RuntimeWarning.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from actlab.catalogue import torch_route
 from actlab.catalogue.backend import NUMPY, Array, Backend
 from actlab.catalogue.metadata import Documentation, Param, Properties, Reference
 
@@ -52,43 +52,6 @@ def _to_float_array(x: Any) -> tuple[np.ndarray, np.dtype, bool]:
             f"activations take real numbers (float, int or bool); got dtype {arr.dtype}"
         )
     return arr, out_dtype, is_python_scalar
-
-
-# NumPy's transcendental kernels are mostly scalar (erfc, expit, log1p, tanh), PyTorch's
-# CPU kernels are vectorised and multi-threaded: from this many elements on, the NumPy
-# API runs the very same formula on PyTorch, over the caller's memory (torch.from_numpy
-# copies nothing).  Below it, NumPy's lower call overhead wins.
-TORCH_MIN_SIZE = 4096
-
-
-def _as_tensor(arr: np.ndarray) -> torch.Tensor:
-    """A tensor viewing ``arr``'s memory (a copy only for layouts torch cannot view)."""
-    import torch
-
-    if not arr.dtype.isnative or any(s <= 0 for s in arr.strides):
-        arr = np.ascontiguousarray(arr)  # byte-swapped, reversed or broadcast (stride 0)
-    if arr.flags.writeable:
-        return torch.from_numpy(arr)
-    # torch warns that it cannot mark the tensor read-only; the formulas never write
-    # into their input, so the warning is noise here
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        return torch.from_numpy(arr)
-
-
-def _through_torch(fn: Callable[..., Any], *arrays: np.ndarray) -> Any:
-    """fn(tensors..., torch back end) on views of ``arrays``; the result as NumPy."""
-    import torch
-
-    from actlab.catalogue.backend import torch_backend
-
-    tensors = [_as_tensor(a) for a in arrays]
-    y = fn(*tensors, torch_backend())
-    if not isinstance(y, torch.Tensor):
-        return np.asarray(y)  # a formula may return a constant
-    if y.data_ptr() == tensors[0].data_ptr() and y.shape == tensors[0].shape:
-        return arrays[0]  # the input itself (identity): keep the caller's flags
-    return y.numpy()
 
 
 def _finish(y: Any, out_dtype: np.dtype, is_python_scalar: bool) -> Any:
@@ -151,8 +114,8 @@ class Activation:
     def __call__(self, x: Any) -> Any:
         arr, out_dtype, scalar = _to_float_array(x)
         p = self.params
-        if arr.size >= TORCH_MIN_SIZE:
-            y = _through_torch(lambda t, xp: self.forward(t, p, xp), arr)
+        if arr.size >= torch_route.TORCH_MIN_SIZE:
+            y = torch_route.forward(self, arr)
         else:
             with np.errstate(all="ignore"):
                 y = self.forward(arr, p, NUMPY)
@@ -166,8 +129,8 @@ class Activation:
             )
         arr, out_dtype, scalar = _to_float_array(x)
         p = self.params
-        if arr.size >= TORCH_MIN_SIZE:
-            dy = _through_torch(lambda t, xp: self.grad(t, p, xp), arr)
+        if arr.size >= torch_route.TORCH_MIN_SIZE:
+            dy = torch_route.derivative(self, arr)
         else:
             with np.errstate(all="ignore"):
                 dy = self.grad(arr, p, NUMPY)
@@ -178,8 +141,8 @@ class Activation:
         g = np.asarray(grad_out, dtype=arr.dtype)
         g = np.broadcast_to(g, self.output_shape(arr.shape))
         p = self.params
-        if arr.size >= TORCH_MIN_SIZE:
-            out = _through_torch(lambda t, tg, xp: self.vjp_(t, tg, p, xp), arr, g)
+        if arr.size >= torch_route.TORCH_MIN_SIZE:
+            out = torch_route.vjp(self, arr, g)
         else:
             with np.errstate(all="ignore"):
                 out = self.vjp_(arr, g, p, NUMPY)

@@ -1,0 +1,131 @@
+"""The NumPy API on PyTorch's kernels, for large inputs.
+
+NumPy's transcendental kernels are mostly scalar (erfc, expit, log1p, tanh) while
+PyTorch's CPU kernels are vectorised and multi-threaded.  From ``TORCH_MIN_SIZE``
+elements on, ``act(x)``, ``act.derivative(x)`` and ``act.vjp(x, g)`` run on tensors
+that view the caller's arrays (``torch.from_numpy`` copies nothing) and return the
+result's memory as a NumPy array.  Below that size NumPy's lower call overhead wins.
+
+Where PyTorch's own module computes the entry (``torch_native()``), its fused kernel
+gives the value and its autograd backward the derivative, and the few non-finite
+and huge inputs (rare) are recomputed with the catalogue's formula, which takes the
+limits the contract promises (PyTorch's kernels can give inf·0 = NaN or overflow an
+intermediate there); elsewhere the
+entry's formula runs on the PyTorch back end.  Every route meets the same accuracy
+criterion (tests/catalogue/test_torch_route.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import torch
+
+    from actlab.catalogue.activation import Activation
+
+TORCH_MIN_SIZE = 4096
+
+
+def _as_tensor(arr: np.ndarray) -> torch.Tensor:
+    """A tensor viewing ``arr``'s memory (a copy only for layouts torch cannot view)."""
+    import torch
+
+    if not arr.dtype.isnative or any(s <= 0 for s in arr.strides):
+        arr = np.ascontiguousarray(arr)  # byte-swapped, reversed or broadcast (stride 0)
+    if arr.flags.writeable:
+        return torch.from_numpy(arr)
+    # torch warns that it cannot mark the tensor read-only; nothing here writes into
+    # an input, so the warning is noise
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return torch.from_numpy(arr)
+
+
+def _to_numpy(y: Any, inputs: list[torch.Tensor], arrays: tuple[np.ndarray, ...]) -> Any:
+    import torch
+
+    if not isinstance(y, torch.Tensor):
+        return np.asarray(y)  # a formula may return a constant
+    if y.data_ptr() == inputs[0].data_ptr() and y.shape == inputs[0].shape:
+        return arrays[0]  # the input itself (identity): keep the caller's array and flags
+    return y.detach().numpy()
+
+
+def _formula(fn: Callable[..., Any], *arrays: np.ndarray) -> Any:
+    """fn(tensors..., torch back end) on views of ``arrays``; the result as NumPy."""
+    from actlab.catalogue.backend import torch_backend
+
+    tensors = [_as_tensor(a) for a in arrays]
+    return _to_numpy(fn(*tensors, torch_backend()), tensors, arrays)
+
+
+@functools.lru_cache(maxsize=256)
+def native_module(act: Activation) -> torch.nn.Module | None:
+    """PyTorch's own module for an elementwise entry without learnable parameters, in
+    evaluation mode (rrelu: the mean slope), or None."""
+    if not act.elementwise or any(p.learnable for p in act.parameters):
+        return None
+    module = act.torch_native()
+    if module is None or any(True for _ in module.parameters()):
+        return None
+    return module.eval()
+
+
+# |x| beyond which PyTorch's kernels may overflow an intermediate (hardswish's x·(x + 3)
+# past 1.8e19 in float32); the catalogue's formulas are arranged never to
+HUGE = 1e15
+
+
+def _patch_extremes(out: torch.Tensor, t: torch.Tensor,
+                    formula: Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:
+    """out, with formula(t) where t is NaN, ±inf or beyond ±HUGE (rare: a cheap check)."""
+    bad = ~(t.abs() <= HUGE)
+    if not bool(bad.any()):
+        return out
+    out = out.clone()
+    out[bad] = formula(t[bad]).to(out.dtype)
+    return out
+
+
+def forward(act: Activation, arr: np.ndarray) -> Any:
+    import torch
+
+    from actlab.catalogue.backend import torch_backend
+
+    native = native_module(act)
+    if native is None:
+        return _formula(lambda t, xp: act.forward(t, act.params, xp), arr)
+    t = _as_tensor(arr)
+    with torch.no_grad():
+        y = native(t)
+    y = _patch_extremes(y, t, lambda v: act.forward(v, act.params, torch_backend()))
+    return _to_numpy(y, [t], (arr,))
+
+
+def derivative(act: Activation, arr: np.ndarray) -> Any:
+    import torch
+
+    from actlab.catalogue.backend import torch_backend
+
+    native = native_module(act)
+    if native is None:
+        return _formula(lambda t, xp: act.grad(t, act.params, xp), arr)
+    t = _as_tensor(arr)
+    x = t.detach().requires_grad_(True)  # a new leaf on the same memory
+    with torch.enable_grad():
+        y = native(x)
+    # a ones cotangent without a ones array: one element, broadcast (stride 0)
+    ones = torch.ones((), dtype=y.dtype).expand_as(y)
+    (dy,) = torch.autograd.grad(y, x, ones)
+    dy = _patch_extremes(dy, t, lambda v: act.grad(v, act.params, torch_backend()))
+    return _to_numpy(dy, [t], (arr,))
+
+
+def vjp(act: Activation, arr: np.ndarray, g: np.ndarray) -> Any:
+    return _formula(lambda t, tg, xp: act.vjp_(t, tg, act.params, xp), arr, g)
