@@ -134,7 +134,9 @@ class Activation:
         else:
             with np.errstate(all="ignore"):
                 dy = self.grad(arr, p, NUMPY)
-        return _finish(np.broadcast_to(dy, arr.shape), out_dtype, scalar)
+        if np.shape(dy) != arr.shape:  # a formula returned a constant: a fresh array
+            dy = np.broadcast_to(dy, arr.shape).copy()
+        return _finish(dy, out_dtype, scalar)
 
     def vjp(self, x: Any, grad_out: Any) -> Any:
         arr, out_dtype, scalar = _to_float_array(x)
