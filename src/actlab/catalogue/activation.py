@@ -161,6 +161,12 @@ class Activation:
         """The native PyTorch module that is exactly this function, or None (override)."""
         return None
 
+    def torch_native_for(self, dtype: torch.dtype) -> torch.nn.Module | None:
+        """A native module that is exactly this function on ``dtype`` inputs only, where
+        ``torch_native`` has none for every dtype (override); ``to_torch()`` then uses
+        it for that dtype and the autograd function for the others."""
+        return None
+
     # --- description ---------------------------------------------------------
     @property
     def formula(self) -> str:

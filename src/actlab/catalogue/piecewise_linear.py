@@ -31,6 +31,7 @@ from actlab.catalogue.metadata import (
 from actlab.catalogue.registry import register
 
 if TYPE_CHECKING:
+    import torch
     from torch import nn
 
 INF = float("inf")
@@ -190,7 +191,13 @@ class HardSigmoid(Activation):
         return _inside(x, -3.0, 3.0, 1.0 / 6.0, xp)
 
     # No torch_native: nn.Hardsigmoid's float64 backward returns float32(1/6), 3e-8 off,
-    # so it is not an exact equivalent; our autograd function is exact.
+    # so it is not an exact equivalent; our autograd function is exact.  In float32 (and
+    # float16/bfloat16, computed in float32) that constant is the correctly rounded 1/6.
+    def torch_native_for(self, dtype: torch.dtype) -> nn.Module | None:
+        import torch
+        from torch import nn
+
+        return nn.Hardsigmoid() if dtype == torch.float32 else None
 
 
 @register

@@ -66,12 +66,12 @@ def _formula(fn: Callable[..., Any], *arrays: np.ndarray) -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def native_module(act: Activation) -> torch.nn.Module | None:
-    """PyTorch's own module for an elementwise entry without learnable parameters, in
-    evaluation mode (rrelu: the mean slope), or None."""
+def native_module(act: Activation, dtype: torch.dtype) -> torch.nn.Module | None:
+    """PyTorch's own module for an elementwise entry without learnable parameters on
+    ``dtype`` inputs, in evaluation mode (rrelu: the mean slope), or None."""
     if not act.elementwise or any(p.learnable for p in act.parameters):
         return None
-    module = act.torch_native()
+    module = act.torch_native() or act.torch_native_for(dtype)
     if module is None or any(True for _ in module.parameters()):
         return None
     return module.eval()
@@ -98,10 +98,10 @@ def forward(act: Activation, arr: np.ndarray) -> Any:
 
     from actlab.catalogue.backend import torch_backend
 
-    native = native_module(act)
+    t = _as_tensor(arr)
+    native = native_module(act, t.dtype)
     if native is None:
         return _formula(lambda t, xp: act.forward(t, act.params, xp), arr)
-    t = _as_tensor(arr)
     with torch.no_grad():
         y = native(t)
     y = _patch_extremes(y, t, lambda v: act.forward(v, act.params, torch_backend()))
@@ -113,10 +113,10 @@ def derivative(act: Activation, arr: np.ndarray) -> Any:
 
     from actlab.catalogue.backend import torch_backend
 
-    native = native_module(act)
+    t = _as_tensor(arr)
+    native = native_module(act, t.dtype)
     if native is None:
         return _formula(lambda t, xp: act.grad(t, act.params, xp), arr)
-    t = _as_tensor(arr)
     x = t.detach().requires_grad_(True)  # a new leaf on the same memory
     with torch.enable_grad():
         y = native(x)

@@ -49,12 +49,23 @@ class ActivationModule(nn.Module):
         for name in self._learnable:
             value = torch.tensor(float(act.params[name]), dtype=torch.float32)
             self.register_parameter(name, nn.Parameter(value))
+        # dtype -> PyTorch's own module where it is exact for that dtype only (a plain
+        # dict: not registered as submodules, so print(model) and state_dict are unchanged)
+        self._native_for: dict[torch.dtype, nn.Module] = {}
+        if not self._learnable:
+            for dtype in (torch.float32, torch.float64):
+                native = act.torch_native_for(dtype)
+                if native is not None:
+                    self._native_for[dtype] = native
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         in_dtype = x.dtype
         if in_dtype in _LOW_PRECISION:
             x = x.float()
-        if self._learnable:
+        native = self._native_for.get(x.dtype)
+        if native is not None:
+            y = native(x)
+        elif self._learnable:
             params: dict[str, Any] = dict(self.act.params)
             for name in self._learnable:
                 params[name] = getattr(self, name).to(x.dtype)
