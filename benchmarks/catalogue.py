@@ -344,6 +344,9 @@ MODULE_NATIVE_TARGET = 1.2  # to_torch() fwd+bwd <= this x PyTorch's own module
 MODULE_NAIVE_TARGET = 2.0  # ... or, where PyTorch has none, this x the naive composition
 NUMPY_TORCH_TARGET = 1.0  # act(x), act.derivative(x) <= this x torch (smooth entries)
 NUMPY_PIECEWISE_TARGET = 1.2  # piecewise-linear entries <= this x np.maximum / np.clip
+# piecewise-linear (or -quadratic) entries: their NumPy baseline is np.maximum / np.clip
+PIECEWISE_FAMILIES = {"piecewise_linear", "steps"}
+PIECEWISE_RECTIFIERS = {"relu", "leaky_relu", "prelu", "rrelu", "relu_squared"}
 # entries bounded on both sides by a clip (their NumPy baseline is np.clip, else np.maximum)
 CLIP_SHAPED = {"hard_tanh", "relu6", "hard_sigmoid", "piecewise_linear", "sparse_sigmoid"}
 
@@ -379,17 +382,24 @@ def native_functions() -> dict[str, Callable[[Any, dict[str, Any]], Any]]:
         "soft_shrink": lambda x, p: F.softshrink(x, p["lambd"]),
         "threshold": lambda x, p: F.threshold(x, p["t"], p["value"]),
         "prelu": lambda x, p: F.prelu(x, torch.tensor([p["a"]], dtype=x.dtype)),
-        "rrelu": lambda x, p: F.rrelu(x, p["lower"], p["upper"], training=False),
+        # training mode, as to_torch()'s module (a random slope per element)
+        "rrelu": lambda x, p: F.rrelu(x, p["lower"], p["upper"], training=True),
         "exponential": lambda x, p: torch.exp(x),
         "arctan": lambda x, p: torch.atan(x),
         "sin": lambda x, p: torch.sin(p["omega"] * x),
-        "identity": lambda x, p: x.view_as(x),
+        "identity": lambda x, p: x,
         "sign": lambda x, p: torch.sign(x),
         "softmax": lambda x, p: F.softmax(x, dim=p["axis"]),
         "log_softmax": lambda x, p: F.log_softmax(x, dim=p["axis"]),
         "softmin": lambda x, p: F.softmin(x, dim=p["axis"]),
         "glu": lambda x, p: F.glu(x, dim=p["axis"]),
     }
+
+
+# The speed tables' clock: with one torch thread every kernel runs on the calling thread,
+# so its CPU time (time.thread_time) is what the work costs, undisturbed by other jobs
+# on a shared machine; with more threads only wall time counts them all.
+SPEED_CLOCK: Callable[[], float] = time.perf_counter
 
 
 def interleaved_best(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
@@ -400,9 +410,9 @@ def interleaved_best(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str
     best = dict.fromkeys(fns, math.inf)
     for _ in range(repeat):
         for label, fn in fns.items():
-            start = time.perf_counter()
+            start = SPEED_CLOCK()
             fn()
-            best[label] = min(best[label], time.perf_counter() - start)
+            best[label] = min(best[label], SPEED_CLOCK() - start)
     return best
 
 
@@ -496,9 +506,9 @@ class NumpyTorchRow:
 def numpy_vs_torch_rows(names: list[str], n: int, dtypes: list[Any],
                         repeat: int) -> list[NumpyTorchRow]:
     """act(x) and act.derivative(x) (vjp for vector entries) against torch on the same
-    values: its function (native, else the naive composition) forward, and the autograd
-    backward pass alone for the derivative; piecewise-linear entries against np.maximum
-    / np.clip with a fresh output."""
+    values: its function (native, else the naive composition) forward, and forward +
+    autograd backward for the derivative (what torch needs for f'(x)); piecewise-linear
+    entries against np.maximum / np.clip with a fresh output."""
     import torch
 
     natives, naive = native_functions(), naive_compositions()
@@ -513,8 +523,7 @@ def numpy_vs_torch_rows(names: list[str], n: int, dtypes: list[Any],
                 ours: dict[str, Callable[[], Any]] = {"forward": lambda a=act, x=x: a(x)}
                 ours["derivative"] = ((lambda a=act, x=x: a.derivative(x)) if act.elementwise
                                       else (lambda a=act, x=x, g=g: a.vjp(x, g)))
-                needs = NEEDS.get(name, ((), ()))
-                piecewise = act.elementwise and not needs[0] and not needs[1]
+                piecewise = act.family in PIECEWISE_FAMILIES or name in PIECEWISE_RECTIFIERS
                 fn = natives.get(name) or naive.get(name)
                 base: dict[str, Callable[[], Any]] = {}
                 if piecewise:
@@ -530,8 +539,9 @@ def numpy_vs_torch_rows(names: list[str], n: int, dtypes: list[Any],
                     yt = fn(xt, p)
                     gt = torch.ones_like(yt)
                     base["forward"] = lambda f=fn, xt=xt, p=p: f(xt.detach(), p)
-                    base["derivative"] = lambda yt=yt, xt=xt, gt=gt: torch.autograd.grad(
-                        yt, xt, gt, retain_graph=True)
+                    # the derivative at x from torch: its forward, then autograd's backward
+                    base["derivative"] = lambda f=fn, xt=xt, p=p, gt=gt: torch.autograd.grad(
+                        f(xt, p), xt, gt)
                 best = interleaved_best({**{"ours " + k: v for k, v in ours.items()},
                                          **{"base " + k: v for k, v in base.items()}}, repeat)
                 row.forward_ms = best["ours forward"] * 1e3
@@ -682,6 +692,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="only the speed tables against PyTorch: to_torch() modules vs "
                         "the native module and the naive composition (--sizes, "
                         "--module-dtypes), and act(x) vs torch at --n")
+    parser.add_argument("--modules-only", action="store_true",
+                        help="--speed: the module table only (no NumPy-vs-torch table)")
     parser.add_argument("--sizes", default="100000,1000000,10000000",
                         help="--speed: module sizes")
     parser.add_argument("--module-dtypes", default="float32,float64",
@@ -739,24 +751,30 @@ def main(argv: list[str] | None = None) -> int:
 def speed_main(args: argparse.Namespace, names: list[str], dtypes: list[Any]) -> int:
     import torch
 
+    global SPEED_CLOCK
     if args.threads > 0:
         torch.set_num_threads(args.threads)
+    if torch.get_num_threads() == 1 and args.clock == "cpu":
+        SPEED_CLOCK = time.thread_time
     sizes = [int(v) for v in args.sizes.split(",")]
     module_dtypes = [d.strip() for d in args.module_dtypes.split(",")]
     print(f"actlab speed against PyTorch: {len(names)} entries, best of {args.repeat} "
           f"interleaved repeats, torch {torch.__version__} with {torch.get_num_threads()} "
-          f"thread(s)", flush=True)
+          f"thread(s), clock: {'thread CPU time' if SPEED_CLOCK is time.thread_time else 'wall'}",
+          flush=True)
     m_rows = module_rows(names, sizes, module_dtypes, args.repeat)
     print(f"\nModules, forward + backward (ones cotangent): to_torch() / PyTorch's module "
           f"(target <= {MODULE_NATIVE_TARGET}), else / the naive composition (target <= "
           f"{MODULE_NAIVE_TARGET})")
     print(module_table(m_rows))
-    t_rows = numpy_vs_torch_rows(names, args.n, dtypes, args.repeat)
-    print(f"\nNumPy API at n = {args.n:,}: act(x) and act.derivative(x) / torch's function "
-          f"and its autograd backward pass (target <= {NUMPY_TORCH_TARGET}); piecewise-linear "
-          f"entries / np.maximum or np.clip with a fresh output (target <= "
-          f"{NUMPY_PIECEWISE_TARGET}); the verdict takes the worse of the two ratios")
-    print(numpy_torch_table(t_rows))
+    t_rows = [] if args.modules_only else numpy_vs_torch_rows(names, args.n, dtypes,
+                                                              args.repeat)
+    if t_rows:
+        print(f"\nNumPy API at n = {args.n:,}: act(x) and act.derivative(x) / torch's function "
+              f"and its forward + autograd backward (target <= {NUMPY_TORCH_TARGET}); "
+              f"piecewise-linear entries / np.maximum or np.clip with a fresh output (target <= "
+              f"{NUMPY_PIECEWISE_TARGET}); the verdict takes the worse of the two ratios")
+        print(numpy_torch_table(t_rows))
     print()
     print(speed_summary(m_rows, t_rows))
     if args.json:

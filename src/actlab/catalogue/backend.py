@@ -58,6 +58,8 @@ class Backend(Protocol):
     def square(self, x: Array) -> Array: ...
     def isnan(self, x: Array) -> Array: ...
     def isinf(self, x: Array) -> Array: ...
+    def any_non_finite(self, x: Array) -> bool:
+        """Whether x holds a NaN or ±inf (one cheap reduction: they propagate into a sum)."""
     def hypot(self, x: Array, y: Array | float) -> Array: ...
 
     # --- structure ---------------------------------------------------------------
@@ -187,6 +189,10 @@ class NumpyBackend:
 
     def hypot(self, x: NDArray, y: NDArray | float) -> NDArray:
         return np.hypot(x, y)
+
+    def any_non_finite(self, x: NDArray) -> bool:
+        with np.errstate(all="ignore"):
+            return bool(np.size(x)) and not np.isfinite(np.sum(x))
 
     # --- structure -------------------------------------------------------------
     def where(self, cond: NDArray, a: NDArray | float, b: NDArray | float) -> NDArray:

@@ -60,6 +60,8 @@ TORCH_SIGMOID_GRAD = (
 # Lambert's continued fraction tanh x = x/(1 + x²/(3 + x²/(5 + ...))) truncated at
 # 2K+1 = 19 is accurate to < 1e-18 relative for |x| <= 1 (checked against mpmath).
 _TANH_CF_DEPTH = 9
+# |x| beyond which softsign(x) = x/(1 + |x|) rounds to ±1 in float32 and float64
+SOFTSIGN_SATURATES = 1e30
 
 
 @register
@@ -196,7 +198,10 @@ class Softsign(Activation):
     )
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        return xp.where(xp.isinf(x), xp.clip(x, -1.0, 1.0), x / (1.0 + xp.abs(x)))
+        # clipped to ±1e30, where x/(1 + |x|) has rounded to ±1 already (1 + |x| = |x|):
+        # ±inf then give ±1 too, not inf/inf, without a select
+        xc = xp.clip(x, -SOFTSIGN_SATURATES, SOFTSIGN_SATURATES)
+        return xc / (1.0 + xp.abs(xc))
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         r = 1.0 / (1.0 + xp.abs(x))

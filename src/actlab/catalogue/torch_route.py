@@ -85,9 +85,14 @@ HUGE = 1e15
 def _patch_extremes(out: torch.Tensor, t: torch.Tensor,
                     formula: Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:
     """out, with formula(t) where t is NaN, ±inf or beyond ±HUGE (rare: a cheap check)."""
-    bad = ~(t.abs() <= HUGE)
-    if not bool(bad.any()):
+    import torch
+
+    if t.numel() == 0:
         return out
+    low, high = torch.aminmax(t)  # one reduction; NaN propagates into both
+    if -HUGE <= float(low) and float(high) <= HUGE:
+        return out
+    bad = ~(t.abs() <= HUGE)
     out = out.clone()
     out[bad] = formula(t[bad]).to(out.dtype)
     return out
