@@ -75,3 +75,30 @@ def test_module_gradient_is_the_numpy_derivative_in_the_tails(
     double = dtype == torch.float64
     torch.testing.assert_close(x.grad, expected, rtol=1e-13 if double else 4e-6,
                                atol=1e-287 if double else 1e-35)
+
+
+@pytest.mark.parametrize("beta", [-0.7, 0.0, 1.3, 8.0])
+def test_swish_beta_gradient_matches_finite_differences(beta: float) -> None:
+    """swish's learnable beta: x and beta gradients from the analytic partials (one
+    autograd function) agree with central differences of the forward in float64."""
+    module = actlab.get("swish", beta=beta).to_torch().double()
+    x = torch.linspace(-6.0, 6.0, 25, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda t: module(t), (x,))
+    module(x).sum().backward()
+    assert module.beta.grad is not None
+    stored = module.beta.item()  # the parameter as stored (float32, then .double())
+    h = 1e-6
+    values = x.detach().numpy()
+    plus = actlab.get("swish", beta=stored + h)(values).sum()
+    minus = actlab.get("swish", beta=stored - h)(values).sum()
+    # central differences of a sum of ~25 values of order 1: rounding error ~1e-8
+    np.testing.assert_allclose(module.beta.grad.item(), (plus - minus) / (2 * h), rtol=1e-7,
+                               atol=2e-8)
+
+
+def test_swish_saves_only_its_input_and_beta() -> None:
+    module = actlab.get("swish", beta=1.5).to_torch()
+    x = torch.randn(256, requires_grad=True)
+    saved = saved_storages(module, x)
+    sizes = sorted(size for _, size in saved)
+    assert sizes == [4, 256 * 4]  # the float32 beta and x itself

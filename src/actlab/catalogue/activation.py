@@ -110,6 +110,13 @@ class Activation:
     def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return g * self.grad(x, p, xp)
 
+    def param_grads(self, x: Array, g: Array, p: Mapping[str, Any],
+                    xp: Backend) -> dict[str, Array] | None:
+        """g times the partial derivative of f(x) by each learnable parameter, per element
+        (the module sums them), or None: PyTorch's autograd then differentiates the
+        forward formula instead (override for speed)."""
+        return None
+
     # --- public NumPy API ----------------------------------------------------
     def __call__(self, x: Any) -> Any:
         arr, out_dtype, scalar = _to_float_array(x)

@@ -272,6 +272,8 @@ class Swish(Activation):
     def _scaled(x: Array, beta: Any, xp: Backend) -> Array:
         """βx, with 0·inf (β = 0) taken as 0."""
         z = beta * x
+        if not xp.any_non_finite(z):  # the usual case: nothing to fix
+            return z
         return xp.where(xp.isnan(z) & ~xp.isnan(x), 0.0, z)
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
@@ -279,6 +281,8 @@ class Swish(Activation):
         # take their limits through a separate branch: computing with them inside would
         # put inf·0 = NaN into the gradients of x and beta.
         beta = p["beta"]
+        if isinstance(beta, float):  # no autograd through beta: the direct form
+            return xp.gated(x, xp.sigmoid(self._scaled(x, beta, xp)))
         infinite = xp.isinf(x)
         x_finite = xp.where(infinite, 0.0, x)
         y = xp.gated(x_finite, _sigmoid_for_autograd(beta * x_finite, xp))
@@ -288,6 +292,14 @@ class Swish(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _sigmoid_gated_grad(self._scaled(x, p["beta"], xp), xp)
+
+    def param_grads(self, x: Array, g: Array, p: Mapping[str, Any],
+                    xp: Backend) -> dict[str, Array]:
+        """g·∂f/∂β = g·x²σ'(βx) per element (0 at x = ±inf, where f no longer depends
+        on β, and x²/4 at β = 0)."""
+        z = self._scaled(x, p["beta"], xp)
+        xs = xp.where(xp.isinf(x), 0.0, x) if xp.any_non_finite(x) else x
+        return {"beta": xp.sigmoid_prime(z, g * xs) * xs}
 
 
 @register

@@ -10,15 +10,13 @@ gradients.  float16/bfloat16 inputs are computed in float32 and cast back.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import torch
 from torch import nn
 
+from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import torch_backend
-
-if TYPE_CHECKING:
-    from actlab.catalogue.activation import Activation
 
 _LOW_PRECISION = (torch.float16, torch.bfloat16)
 
@@ -39,6 +37,39 @@ class SavedInputFunction(torch.autograd.Function):
         return act.vjp_(x, grad_out, act.params, torch_backend()), None
 
 
+class SavedInputParamFunction(torch.autograd.Function):
+    """y = f(x; θ) for learnable scalar parameters θ; saves x (and the 0-d θ) alone and
+    computes the gradients of x and θ from the entry's analytic partial derivatives."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor, act: Activation, names: tuple[str, ...],
+                *values: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(x, *values)
+        ctx.act, ctx.names = act, names
+        return act.forward(x, _with_values(act, names, values), torch_backend())
+
+    @staticmethod
+    def backward(ctx: Any, grad_out: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
+        x, *values = ctx.saved_tensors
+        act: Activation = ctx.act
+        p = _with_values(act, ctx.names, values)
+        xp = torch_backend()
+        grad_x = act.vjp_(x, grad_out, p, xp)
+        partials = act.param_grads(x, grad_out, p, xp) or {}
+        grad_values = tuple(partials[name].sum().reshape(value.shape).to(value.dtype)
+                            for name, value in zip(ctx.names, values, strict=True))
+        return (grad_x, None, None, *grad_values)
+
+
+def _with_values(act: Activation, names: tuple[str, ...],
+                 values: tuple[torch.Tensor, ...] | list[torch.Tensor]) -> dict[str, Any]:
+    """The entry's parameters with the learnable ones at the tensors' current values."""
+    params: dict[str, Any] = dict(act.params)
+    for name, value in zip(names, values, strict=True):
+        params[name] = float(value)
+    return params
+
+
 class ActivationModule(nn.Module):
     """A catalogue entry as a module; learnable parameters become ``nn.Parameter``."""
 
@@ -49,6 +80,9 @@ class ActivationModule(nn.Module):
         for name in self._learnable:
             value = torch.tensor(float(act.params[name]), dtype=torch.float32)
             self.register_parameter(name, nn.Parameter(value))
+        # learnable parameters with analytic partial derivatives: one autograd function
+        # (saving x alone) instead of autograd through every step of the formula
+        self._analytic_params = type(act).param_grads is not Activation.param_grads
         # dtype -> PyTorch's own module where it is exact for that dtype only (a plain
         # dict: not registered as submodules, so print(model) and state_dict are unchanged)
         self._native_for: dict[torch.dtype, nn.Module] = {}
@@ -65,6 +99,9 @@ class ActivationModule(nn.Module):
         native = self._native_for.get(x.dtype)
         if native is not None:
             y = native(x)
+        elif self._learnable and self._analytic_params:
+            values = [getattr(self, name).to(x.dtype) for name in self._learnable]
+            y = SavedInputParamFunction.apply(x, self.act, tuple(self._learnable), *values)
         elif self._learnable:
             params: dict[str, Any] = dict(self.act.params)
             for name in self._learnable:
