@@ -562,6 +562,47 @@ def numpy_vs_torch_rows(names: list[str], n: int, dtypes: list[Any],
     return rows
 
 
+def route_table(names: list[str], n: int, dtypes: list[Any], repeat: int) -> str:
+    """Per elementwise entry and dtype: act(x) + act.derivative(x) on NumPy's formula and
+    on the PyTorch route, interleaved; the faster one is what torch_route.NUMPY_FASTER
+    should list.  Prints the table and the set to paste."""
+    from actlab.catalogue import torch_route
+
+    head = f"{'name':<17}{'dtype':<9}{'numpy ms':>10}{'torch ms':>10}  faster"
+    lines, faster = [head, "-" * len(head)], []
+    saved = torch_route.NUMPY_FASTER
+    for dtype in dtypes:
+        for name in names:
+            act = actlab.get(name)
+            if not act.elementwise:
+                continue
+            x = benchmark_input(act, n, dtype)
+
+            def both(a: Any = act, x: Any = x) -> None:
+                a(x)
+                a.derivative(x)
+
+            def on_numpy(name: str = name, dtype: Any = dtype) -> None:
+                torch_route.NUMPY_FASTER = frozenset({(name, np.dtype(dtype).name)})
+                both()
+
+            def on_torch() -> None:
+                torch_route.NUMPY_FASTER = frozenset()
+                both()
+
+            best = interleaved_best({"numpy": on_numpy, "torch": on_torch}, repeat)
+            winner = "numpy" if best["numpy"] < best["torch"] else "torch"
+            if winner == "numpy":
+                faster.append((name, np.dtype(dtype).name))
+            lines.append(f"{name:<17}{np.dtype(dtype).name:<9}{best['numpy'] * 1e3:>10.3f}"
+                         f"{best['torch'] * 1e3:>10.3f}  {winner}")
+            print(f"  route {np.dtype(dtype).name} {name}", file=sys.stderr)
+    torch_route.NUMPY_FASTER = saved
+    lines.append("")
+    lines.append(f"NUMPY_FASTER = frozenset({sorted(faster)!r})")
+    return "\n".join(lines)
+
+
 def module_table(rows: list[ModuleRow]) -> str:
     head = (f"{'name':<17}{'dtype':<9}{'n':>9}  {'to_torch':<12}{'ms':>9}{'native ms':>11}"
             f"{'naive ms':>10}{'/native':>9}{'/naive':>8}  target")
@@ -692,6 +733,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="only the speed tables against PyTorch: to_torch() modules vs "
                         "the native module and the naive composition (--sizes, "
                         "--module-dtypes), and act(x) vs torch at --n")
+    parser.add_argument("--routes", action="store_true",
+                        help="which route, NumPy or PyTorch, is faster for act(x) + "
+                        "act.derivative(x) per entry and dtype (at --n, --threads)")
     parser.add_argument("--modules-only", action="store_true",
                         help="--speed: the module table only (no NumPy-vs-torch table)")
     parser.add_argument("--sizes", default="100000,1000000,10000000",
@@ -717,6 +761,16 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.speed:
         return speed_main(args, names, dtypes)
+    if args.routes:
+        import torch
+
+        if args.threads > 0:
+            torch.set_num_threads(args.threads)
+        global SPEED_CLOCK
+        if torch.get_num_threads() == 1 and args.clock == "cpu":
+            SPEED_CLOCK = time.thread_time
+        print(route_table(names, args.n, dtypes, args.repeat))
+        return 0
 
     print(f"actlab catalogue benchmark: n = {args.n:,}, min of {args.repeat} repeats, "
           f"{len(names)} entries, NumPy clock: {args.clock}", flush=True)

@@ -28,8 +28,10 @@ CASES = reference_cases()
 
 @pytest.fixture
 def torch_route(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every call, however small, takes the PyTorch route."""
+    """Every call, however small, takes the PyTorch route (also for the entries whose
+    NumPy formula is faster: their PyTorch formulas serve to_torch())."""
     monkeypatch.setattr(route_module, "TORCH_MIN_SIZE", 0)
+    monkeypatch.setattr(route_module, "NUMPY_FASTER", frozenset())
 
 
 @pytest.mark.parametrize("dtype", ACCURACY_DTYPES, ids=lambda d: np.dtype(d).name)
@@ -58,6 +60,7 @@ def both_routes(name: str, x: np.ndarray, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(route_module, "TORCH_MIN_SIZE", 10**12)
     numpy_route = run()
     monkeypatch.setattr(route_module, "TORCH_MIN_SIZE", 0)
+    monkeypatch.setattr(route_module, "NUMPY_FASTER", frozenset())
     return numpy_route, run()
 
 
@@ -118,6 +121,7 @@ def test_torch_route_reads_read_only_and_strided_inputs_without_touching_them(
     frozen.flags.writeable = False
     contiguous = np.ascontiguousarray(strided)
     monkeypatch.setattr(route_module, "TORCH_MIN_SIZE", 0)
+    monkeypatch.setattr(route_module, "NUMPY_FASTER", frozenset())
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for x in (strided, frozen):

@@ -31,6 +31,43 @@ if TYPE_CHECKING:
 
 TORCH_MIN_SIZE = 4096
 
+# (entry, dtype) whose NumPy formula is faster than the PyTorch route on large inputs:
+# NumPy's SIMD tanh, exp, sin, arctan, log1p beat PyTorch's CPU kernels (float32 tanh
+# and arctan by ~7x), while PyTorch wins wherever a formula needs expit, erfc or a fused
+# kernel.  Measured with `python benchmarks/catalogue.py --routes` (10^6 elements, one
+# thread, forward + derivative); re-measure when either library changes.
+NUMPY_FASTER: frozenset[tuple[str, str]] = frozenset({
+    *(("arctan", d) for d in ("float32", "float64")),
+    *(("bipolar_step", d) for d in ("float32", "float64")),
+    *(("celu", d) for d in ("float32",)),
+    *(("elu", d) for d in ("float32",)),
+    *(("exponential", d) for d in ("float32", "float64")),
+    *(("gaussian", d) for d in ("float32", "float64")),
+    *(("hard_mish", d) for d in ("float32", "float64")),
+    *(("hard_sigmoid", d) for d in ("float32", "float64")),
+    *(("hard_tanh", d) for d in ("float32", "float64")),
+    *(("heaviside", d) for d in ("float32", "float64")),
+    *(("isru", d) for d in ("float32", "float64")),
+    *(("lisht", d) for d in ("float32", "float64")),
+    *(("log1mexp", d) for d in ("float32", "float64")),
+    *(("piecewise_linear", d) for d in ("float32", "float64")),
+    *(("prelu", d) for d in ("float32", "float64")),
+    *(("relu", d) for d in ("float32", "float64")),
+    *(("sin", d) for d in ("float32",)),
+    *(("snake", d) for d in ("float32",)),
+    *(("softsign", d) for d in ("float32", "float64")),
+    *(("sparse_plus", d) for d in ("float32", "float64")),
+    *(("sparse_sigmoid", d) for d in ("float32", "float64")),
+    *(("squareplus", d) for d in ("float32",)),
+    *(("tanh", d) for d in ("float32", "float64")),
+    *(("tanh_shrink", d) for d in ("float32", "float64")),
+})
+
+
+def takes(act: Activation, arr: np.ndarray) -> bool:
+    """Whether the NumPy API computes ``act`` on ``arr`` through PyTorch."""
+    return arr.size >= TORCH_MIN_SIZE and (act.name, arr.dtype.name) not in NUMPY_FASTER
+
 
 def _as_tensor(arr: np.ndarray) -> torch.Tensor:
     """A tensor viewing ``arr``'s memory (a copy only for layouts torch cannot view)."""
