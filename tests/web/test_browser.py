@@ -187,7 +187,7 @@ def test_upload_a_csv_and_click_points_in(playground, tmp_path: Path) -> None:
     driver.find_element("id", "csv").send_keys(str(path))
     wait_for(driver, "window.actlabPlayground.state.setup.dataset === 'custom'")
     assert page_state(driver, "state.classes") == 3
-    assert page_state(driver, "state.train.length + state.test.length") == 100
+    assert page_state(driver, "state.train.length") + page_state(driver, "state.test.length") == 100
     before = page_state(driver, "state.train.length")
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys

@@ -86,7 +86,7 @@ def rebuild_script(arch: Architecture, feature_code: list[str], feature_names: l
     lines = [
         '"""Rebuild the network trained in the actlab playground.',
         "",
-        "    python model.py            # loads model.pt beside this file and checks it",
+        "    python model.py            # loads model.pt beside this file, prints 3 outputs",
         '"""',
         "",
         "from pathlib import Path",

@@ -210,7 +210,8 @@ class Session:
     # --- replies ------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
         return {"type": "status", "playing": self.playing, "epoch": self.run.epoch,
-                "diverged": [t.diverged for t in self.run.trainers]}
+                "diverged": [t.diverged for t in self.run.trainers],
+                "setup": json.loads(self.setup.model_dump_json())}
 
     def state(self) -> dict[str, Any]:
         """The setup and the data, sent whenever they change."""

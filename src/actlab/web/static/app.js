@@ -80,6 +80,10 @@ const handlers = {
   },
   status(message) {
     page.playing = message.playing;
+    if (message.setup && page.state) {  // a learning rate, optimiser, ... changed: weights kept
+      page.state.setup = message.setup;
+      history.replaceState(null, "", encode(message.setup));
+    }
     $("epoch").textContent = String(message.epoch).padStart(6, "0");
     $("play").textContent = page.playing ? "❚❚" : "▶";
     $("play").classList.toggle("playing", page.playing);
@@ -162,7 +166,7 @@ function showState() {
   $("compare_activation").disabled = !setup.compare;
   if (setup.compare) $("compare_activation").value = setup.compare.name;
   $("epoch").textContent = String(page.state.epoch).padStart(6, "0");
-  handlers.status({playing: page.state.playing, epoch: page.state.epoch});
+  handlers.status({playing: page.state.playing, epoch: page.state.epoch, setup: setup});
   const classes = page.state.classes;
   const clickLabel = $("click_class_label");
   clickLabel.hidden = classes < 3;
@@ -207,7 +211,7 @@ function drawFrame() {
     figure.querySelector(".test-loss").textContent = net.test_loss === null ? "NaN" : net.test_loss.toFixed(3);
     figure.querySelector(".diverged").hidden = !net.diverged;
   });
-  network.update(frame.nets[0], page.hello.limits.thumbnail);
+  network.update(frame.nets[0], page.hello.limits.thumbnail, grid);
   const diagnostics = frame.nets[0].layers.map((layer, i) =>
     `layer ${i + 1}: ${(100 * layer.dead).toFixed(0)} % dead, ${(100 * layer.saturated).toFixed(0)} % saturated`);
   $("layer_diagnostics").textContent = diagnostics.length ? `actlab.diagnose on the training points — ${diagnostics.join("; ")}` : "";

@@ -129,6 +129,11 @@ export class NetworkView {
     const outputs = [];
     for (let j = 0; j < state.widths[state.widths.length - 1]; j++) {
       const node = element("div", "neuron output-node", outNeurons);
+      if (state.classes < 3) {  // one output: its map, small (the big one is on the right)
+        const canvas = element("canvas", null, node);
+        canvas.width = 26; canvas.height = 26;
+        node.title = "the output";
+      }
       element("div", "bias", node);
       outputs.push(node);
     }
@@ -149,7 +154,7 @@ export class NetworkView {
     };
     this.svg.replaceChildren();
     this.svg.setAttribute("width", this.columns.scrollWidth);
-    this.svg.setAttribute("height", this.columns.scrollHeight + 8);
+    this.svg.setAttribute("height", this.columns.scrollHeight);
     this.paths = [];
     for (let c = 0; c + 1 < this.nodes.length; c++) {
       const layerPaths = [];
@@ -171,9 +176,11 @@ export class NetworkView {
     if (this.lastNet) this.update(this.lastNet);
   }
 
-  update(net, thumbnail = 20) {
+  update(net, thumbnail = 20, grid = 100) {
     this.lastNet = net;
     if (!this.paths) return;
+    const outputCanvas = this.nodes[this.nodes.length - 1][0]?.querySelector("canvas");
+    if (outputCanvas) paintGrid(outputCanvas, decodeBytes(net.heat), grid);
     net.weights.forEach((matrix, c) => matrix.forEach((row, j) => row.forEach((w, i) => {
       const path = this.paths[c] && this.paths[c][j] && this.paths[c][j][i];
       if (!path) return;
