@@ -175,6 +175,11 @@ def test_compare_mode_trains_two_networks_side_by_side(playground) -> None:
     assert painted_colours(driver, '.net[data-net="1"] canvas') > 20
     losses = page_state(driver, "frame.nets.map(n => n.train_loss)")
     assert losses[0] != losses[1]  # same start, different activation: different runs
+    click(driver, 'input[name="shown_net"][value="1"]')  # draw network B's neurons and links
+    assert "network B (relu" in driver.find_element("id", "shown_net_note").text
+    width = driver.find_element("css selector", "#links path").get_attribute("stroke-width")
+    b_weight = page_state(driver, "frame.nets[1].weights[0][0][0]")
+    assert float(width) == pytest.approx(min(7, 0.6 + abs(b_weight) * 1.6), abs=0.01)
     shot(driver, "compare")
     assert not console_errors(driver)
 

@@ -45,8 +45,8 @@ def test_frame_carries_grid_thumbnails_weights_and_diagnostics() -> None:
     session = Session(limits, Setup(layers=(Layer(units=3), Layer(units=2))))
     net = session.advance()["nets"][0]
     assert len(base64.b64decode(net["heat"])) == limits.grid**2
-    assert [len(layer) for layer in net["neurons"]] == [3, 2]
-    assert len(base64.b64decode(net["neurons"][0][0])) == limits.thumbnail**2
+    assert [len(base64.b64decode(layer)) for layer in net["neurons"]] == [
+        3 * limits.thumbnail**2, 2 * limits.thumbnail**2]
     assert [np.shape(w) for w in net["weights"]] == [(3, 2), (2, 3), (1, 2)]
     assert [len(b) for b in net["biases"]] == [3, 2, 1]  # the output bias too
     assert len(net["layers"]) == 2 and 0 <= net["layers"][0]["dead"] <= 1
@@ -240,3 +240,15 @@ def test_presets_of_the_lecture_notes() -> None:
         session = Session(Limits())
         handle(session, {"type": "preset", "name": name})
         assert session.arch.widths() == ([1, 6, 1] if "parallel" in name else [1, 2, 2, 2, 1])
+
+
+def test_describe_sends_formula_parameters_and_sampled_curves() -> None:
+    session = Session(Limits(), Setup())
+    reply = handle(session, {"type": "describe",
+                             "activation": {"name": "elu", "params": {"alpha": 0.5}}})[0]
+    info = reply["activation"]
+    assert info["name"] == "elu" and "α" in info["formula"]
+    assert info["params"][0]["name"] == "alpha" and info["params"][0]["value"] == 0.5
+    x = np.array(info["x"])
+    assert np.allclose(info["f"], np.where(x > 0, x, 0.5 * np.expm1(x)), atol=1e-5)
+    assert np.allclose(info["df"], np.where(x > 0, 1.0, 0.5 * np.exp(x)), atol=1e-5)

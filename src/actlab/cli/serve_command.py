@@ -43,7 +43,8 @@ def serve(host: str, port: int, open_browser: bool, quiet: bool) -> None:
 
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     uvicorn.run(create_app(), host=host, port=port, log_level="warning" if quiet else "info",
-                ws_max_size=1024 * 1024, ws_ping_interval=20.0)
+                ws_max_size=1024 * 1024, ws_ping_interval=20.0,
+                ws_per_message_deflate=False)  # loopback: compressing each frame only costs CPU
 
 
 def register(app: click.Group) -> None:

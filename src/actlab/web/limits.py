@@ -22,6 +22,6 @@ class Limits:
     messages_per_second: float = 40.0  # sustained rate of messages from one tab
     message_burst: int = 80  # messages accepted at once before the rate applies
     max_frames_per_second: float = 60.0  # training frames streamed to one tab
-    train_seconds_per_frame: float = 0.015  # training between two frames, at most an epoch
+    train_seconds_per_frame: float = 0.010  # training between two frames, at most an epoch
     grid: int = 100  # heat-map resolution (grid × grid)
     thumbnail: int = 20  # per-neuron thumbnail resolution

@@ -25,6 +25,7 @@ from actlab.web.network import linear_layers
 
 SATURATION_THRESHOLD = 0.01  # |f'| below it is saturated, as actlab.diagnose counts it
 SATURATED_SHARE = 0.95  # a neuron saturated on this share of the training points is marked
+DIAGNOSE_EVERY = 4  # frames between two actlab.diagnose passes (the per-neuron marks are live)
 
 
 def make_optimiser(name: str, params: Any, lr: float) -> torch.optim.Optimizer:
@@ -68,6 +69,8 @@ class Trainer:
     initial_state: dict[str, torch.Tensor] = field(init=False)
     optimiser: torch.optim.Optimizer = field(init=False)
     diverged: bool = False
+    _frames: int = 0  # snapshots taken
+    _diagnosed: list[dict[str, float]] | None = None  # the last actlab.diagnose summary
 
     def __post_init__(self) -> None:
         self.initial_state = {k: v.clone() for k, v in self.model.state_dict().items()}
@@ -76,6 +79,7 @@ class Trainer:
 
     def reset(self) -> None:
         self.model.load_state_dict(self.initial_state)
+        self._diagnosed = None
         self.optimiser = make_optimiser(self.optimiser_name, self.model.parameters(),
                                         self.learning_rate)
         self.diverged = False
@@ -89,7 +93,10 @@ class Trainer:
         self.regularisation, self.regularisation_rate = regularisation, rate
 
     def loss(self, x: torch.Tensor, y: torch.Tensor, classes: int) -> torch.Tensor:
-        out = self.model(x)
+        return self.loss_of(self.model(x), y, classes)
+
+    @staticmethod
+    def loss_of(out: torch.Tensor, y: torch.Tensor, classes: int) -> torch.Tensor:
         if classes == 0:
             return nn.functional.mse_loss(out[:, 0], y)
         if classes == 2:
@@ -123,10 +130,10 @@ class Trainer:
     def snapshot(self, data: Data) -> dict[str, Any]:
         """Losses, heat map, neuron thumbnails, weights, biases and neuron diagnostics."""
         with torch.no_grad():
-            train_loss = float(self.loss(data.train_x, data.train_y, data.classes))
+            train_out, train_hidden = self._layers(data.train_x, keep_input=True)
+            train_loss = float(self.loss_of(train_out, data.train_y, data.classes))
             test_loss = float(self.loss(data.test_x, data.test_y, data.classes))
             grid_out, grid_hidden = self._layers(data.grid_x)
-            _, train_hidden = self._layers(data.train_x, keep_input=True)
         diverged = self.diverged or not (math.isfinite(train_loss) and math.isfinite(test_loss))
         frame: dict[str, Any] = {
             "train_loss": train_loss if math.isfinite(train_loss) else None,
@@ -147,10 +154,12 @@ class Trainer:
             frame["heat"] = _bytes(torch.tanh(grid_out[:, 0] / 2))  # = 2·sigmoid − 1
         else:
             frame["heat"] = _bytes(grid_out[:, 0])
-        for outputs in grid_hidden:
-            frame["neurons"].append([_bytes(outputs[data.thumbnail_rows, j])
-                                     for j in range(outputs.shape[1])])
-        frame["layers"] = self._layer_diagnostics(data.train_x)
+        for outputs in grid_hidden:  # one string per layer: its neurons' thumbnails in a row
+            frame["neurons"].append(_bytes(outputs[data.thumbnail_rows].T.contiguous()))
+        if self._diagnosed is None or self._frames % DIAGNOSE_EVERY == 0:
+            self._diagnosed = self._layer_diagnostics(data.train_x)
+        self._frames += 1
+        frame["layers"] = self._diagnosed
         for act, (pre, post) in zip(self.activations, train_hidden, strict=True):
             slope = act.grad(pre, act.params, torch_backend()).abs()
             frame["dead"].append((post == 0).all(dim=0).tolist())

@@ -175,6 +175,11 @@ function showState() {
       Object.assign(document.createElement("option"), {value: k, textContent: `class ${k}`})));
   }
   document.querySelector('.net[data-net="1"]').hidden = !setup.compare;
+  $("shown_net_control").hidden = !setup.compare;
+  if (!setup.compare) {
+    page.shownNet = 0;
+    document.querySelector('input[name="shown_net"][value="0"]').checked = true;
+  }
   const names = page.state.activations.map(a => a.name);
   document.querySelector('.net[data-net="0"] .act-name').textContent =
     names.length ? [...new Set(names)].join(", ") : "no hidden layer";
@@ -211,8 +216,12 @@ function drawFrame() {
     figure.querySelector(".test-loss").textContent = net.test_loss === null ? "NaN" : net.test_loss.toFixed(3);
     figure.querySelector(".diverged").hidden = !net.diverged;
   });
-  network.update(frame.nets[0], page.hello.limits.thumbnail, grid);
-  const diagnostics = frame.nets[0].layers.map((layer, i) =>
+  const shown = Math.min(page.shownNet || 0, frame.nets.length - 1);
+  network.update(frame.nets[shown], page.hello.limits.thumbnail, grid);
+  $("shown_net_note").hidden = shown === 0;
+  $("shown_net_note").textContent = shown ? `Drawn: network B (${state.compare.name} in every hidden layer); ` +
+    "the choices above are network A's." : "";
+  const diagnostics = frame.nets[shown].layers.map((layer, i) =>
     `layer ${i + 1}: ${(100 * layer.dead).toFixed(0)} % dead, ${(100 * layer.saturated).toFixed(0)} % saturated`);
   $("layer_diagnostics").textContent = diagnostics.length ? `actlab.diagnose on the training points — ${diagnostics.join("; ")}` : "";
   const series = [];
@@ -275,6 +284,9 @@ $("preset").addEventListener("change", () => {
   $("preset").value = "";
 });
 for (const id of ["show_test", "discretise"]) $(id).addEventListener("change", drawFrame);
+for (const radio of document.querySelectorAll('input[name="shown_net"]')) {
+  radio.addEventListener("change", () => { page.shownNet = Number(radio.value); drawFrame(); });
+}
 $("csv").addEventListener("change", async () => {
   const file = $("csv").files[0];
   if (!file) return;

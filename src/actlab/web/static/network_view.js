@@ -196,17 +196,21 @@ export class NetworkView {
       square.title = `bias ${b.toFixed(3)}`;
       node.dataset.bias = b;
     }));
-    net.neurons.forEach((layer, c) => layer.forEach((encoded, j) => {
+    const cells = thumbnail * thumbnail;
+    net.neurons.forEach((encoded, c) => {
+      const bytes = decodeBytes(encoded);  // the layer's neurons, one thumbnail after another
+      for (let j = 0; j * cells < bytes.length; j++) {
       const node = this.nodes[c + 1] && this.nodes[c + 1][j];
-      if (!node) return;
-      paintGrid(node.querySelector("canvas"), decodeBytes(encoded), thumbnail);
+      if (!node) continue;
+      paintGrid(node.querySelector("canvas"), bytes.subarray(j * cells, (j + 1) * cells), thumbnail);
       const dead = net.dead[c][j], saturated = net.saturated[c][j];
       node.classList.toggle("dead", dead);
       node.classList.toggle("saturated", saturated && !dead);
       node.title = `layer ${c + 1}, neuron ${j + 1}: bias ${Number(node.dataset.bias).toFixed(3)}` +
         (dead ? " — dead: outputs 0 on every training point" : "") +
         (saturated && !dead ? " — saturated: |f′| < 0.01 on nearly every training point" : "");
-    }));
+      }
+    });
   }
 
   hover(event) {
