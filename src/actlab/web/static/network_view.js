@@ -87,7 +87,7 @@ export class NetworkView {
       head.appendChild(select);
       select.addEventListener("change", () => this.handlers.onActivation(index, {name: select.value, params: {}}));
       const plot = element("canvas", "act-plot", head);
-      plot.width = 108; plot.height = 48;
+      plot.width = 100; plot.height = 48;
       plot.title = "f (blue) and its derivative f′ (orange, dashed) on [−4, 4]";
       drawActivation(plot, info);
       const formula = element("div", "formula", head);
