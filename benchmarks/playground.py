@@ -31,6 +31,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from actlab.web.limits import Limits
+
 SETUP = {  # 2-8-8-1: two inputs, two hidden layers of 8 tanh neurons, one output
     "dataset": "xor", "features": ["x1", "x2"],
     "layers": [{"units": 8, "activation": {"name": "tanh", "params": {}}}] * 2,
@@ -91,6 +93,23 @@ def run_tabs(url: str, tabs: int, seconds: float) -> list[Tab]:
     return results
 
 
+def frame_cost(seconds: float) -> float:
+    """CPU milliseconds of one frame alone (no training): the forward passes, bytes and JSON."""
+    import torch
+
+    from actlab.web.limits import Limits
+    from actlab.web.protocol import Setup
+    from actlab.web.session import Session
+
+    torch.set_num_threads(1)
+    session = Session(Limits(), Setup.model_validate(SETUP))
+    frames, start, cpu = 0, time.perf_counter(), time.process_time()
+    while time.perf_counter() - start < seconds:
+        json.dumps(session.run.frame(), separators=(",", ":"))
+        frames += 1
+    return (time.process_time() - cpu) / frames * 1e3
+
+
 def baseline(seconds: float) -> float:
     """Frames per CPU second of the same session stepped in this process, with no server."""
     import torch
@@ -144,6 +163,10 @@ def main() -> None:
         print(f"  updates per server CPU second       {per_cpu:8.1f}  (what one free core gives)")
         print(f"  same work in-process, no server     {local:8.1f}  frames per CPU second")
         print(f"  served / in-process                 {per_cpu / local:8.2f}")
+        budget = Limits().train_seconds_per_frame * 1e3
+        cost = frame_cost(min(args.seconds, 5.0))
+        print(f"  one frame without training          {cost:8.1f}  CPU ms, in-process (the rest "
+              f"of a frame is training: at most {budget:g} ms)")
         if one.failure:
             print(f"  failure: {one.failure}")
 
