@@ -274,3 +274,31 @@ def test_presets_load_and_a_diverged_run_is_shown(playground) -> None:
     click(driver, "#reset")
     wait_for(driver, "!window.actlabPlayground.frame.nets[0].diverged")
     assert not console_errors(driver)
+
+
+def test_dead_and_saturated_neurons_are_highlighted(playground, served) -> None:
+    driver = playground("#dataset=circle&layers=3:relu,2:sigmoid&lr=0.03&opt=sgd")
+    wait_for(driver, "window.actlabPlayground.state.setup.layers.length === 2")
+    session = served.app.state.sessions.open[page_state(driver, "hello.session")].session
+    model = session.run.trainers[0].model
+    with torch.no_grad():  # relu neuron 1 never fires on the plane; sigmoid neuron 2 is pinned at 1
+        model[0].weight[0] = 0.0
+        model[0].bias[0] = -1.0
+        model[2].weight[1] = 0.0
+        model[2].bias[1] = 50.0
+    click(driver, "#step")
+    wait_for(driver, "window.actlabPlayground.frame.epoch >= 1")
+    wait_for(driver, "document.querySelectorAll('.neuron.dead').length > 0")
+    first = driver.find_elements("css selector", '.hidden-layer[data-layer="0"] .neuron')
+    second = driver.find_elements("css selector", '.hidden-layer[data-layer="1"] .neuron')
+    assert "dead" in first[0].get_attribute("class")
+    assert "saturated" in second[1].get_attribute("class")
+    assert "dead" in first[0].get_attribute("title")
+    summary = driver.find_element("id", "layer_diagnostics").text
+    assert "layer 1: 33 % dead" in summary  # actlab.diagnose's share, fresh after a step
+    squares = driver.find_elements("css selector", ".neuron .bias")
+    biases = [square.get_attribute("title") for square in squares]
+    assert len(biases) == 3 + 2 + 1 and all(t.startswith("bias ") for t in biases)
+    assert "bias -1.000" in biases[0]
+    shot(driver, "dead_and_saturated")
+    assert not console_errors(driver)

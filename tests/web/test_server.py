@@ -38,9 +38,15 @@ def test_play_streams_frames_and_pause_stops_them(client) -> None:
     status = client.until("status")
     while status["playing"]:
         status = client.until("status")
+    paused = client.until("frame")["steps"]  # pause answers with a fresh frame
     client.send({"type": "step"})  # to the end of the epoch
     after = client.until("frame")
-    assert after["steps"] > steps[-1] and after["epoch"] >= 1
+    while after["steps"] <= paused:  # a frame streamed just before the pause may trail it
+        after = client.until("frame")
+    assert after["epoch"] >= 1
+    client.until("status")  # the step's status; then nothing more: the stream has stopped
+    with pytest.raises(TimeoutError):
+        client.socket.recv(timeout=1.5)
 
 
 def test_junk_gets_an_error_reply_and_the_session_goes_on(client) -> None:

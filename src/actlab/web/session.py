@@ -80,7 +80,7 @@ class Session:
             return [self.status()]
         if isinstance(message, PauseMessage):
             self.playing = False
-            return [self.status()]
+            return [self.status(), self.run.frame()]  # with a fresh diagnose summary
         if isinstance(message, StepMessage):
             self.playing = False
             self.run.train_epoch()
@@ -239,7 +239,7 @@ class Session:
         self.run.train(seconds)
         if self.run.all_diverged:
             self.playing = False
-        return self.run.frame()
+        return self.run.frame(streaming=self.playing)
 
     def export(self) -> dict[str, Any]:
         """The first network's state_dict (torch.save, base64), its rebuild script, the setup."""

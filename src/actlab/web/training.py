@@ -127,8 +127,12 @@ class Trainer:
             self.diverged = True
 
     # --- what the page draws -------------------------------------------------------------
-    def snapshot(self, data: Data) -> dict[str, Any]:
-        """Losses, heat map, neuron thumbnails, weights, biases and neuron diagnostics."""
+    def snapshot(self, data: Data, streaming: bool = False) -> dict[str, Any]:
+        """Losses, heat map, neuron thumbnails, weights, biases and neuron diagnostics.
+
+        While ``streaming``, the layer summary of actlab.diagnose is renewed only every
+        DIAGNOSE_EVERY frames; any other frame (a step, a reset, a pause) renews it.
+        """
         with torch.no_grad():
             train_out, train_hidden = self._layers(data.train_x, keep_input=True)
             train_loss = float(self.loss_of(train_out, data.train_y, data.classes))
@@ -156,7 +160,7 @@ class Trainer:
             frame["heat"] = _bytes(grid_out[:, 0])
         for outputs in grid_hidden:  # one string per layer: its neurons' thumbnails in a row
             frame["neurons"].append(_bytes(outputs[data.thumbnail_rows].T.contiguous()))
-        if self._diagnosed is None or self._frames % DIAGNOSE_EVERY == 0:
+        if not streaming or self._diagnosed is None or self._frames % DIAGNOSE_EVERY == 0:
             self._diagnosed = self._layer_diagnostics(data.train_x)
         self._frames += 1
         frame["layers"] = self._diagnosed
@@ -250,6 +254,6 @@ class Run:
     def all_diverged(self) -> bool:
         return all(t.diverged for t in self.trainers)
 
-    def frame(self) -> dict[str, Any]:
+    def frame(self, streaming: bool = False) -> dict[str, Any]:
         return {"type": "frame", "epoch": self.epoch, "steps": self.steps,
-                "nets": [t.snapshot(self.data) for t in self.trainers]}
+                "nets": [t.snapshot(self.data, streaming) for t in self.trainers]}
