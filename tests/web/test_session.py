@@ -172,6 +172,11 @@ def test_csv_upload_and_clicked_points() -> None:
     assert len(session.run.data.train_y) == len(replies[0]["train"])
     replies = handle(session, {"type": "add_point", "x": 1.0, "y": 2.0, "label": 3})
     assert replies[0]["type"] == "error"
+    # a clicked point stays a training point when the network or the split changes
+    changed = session.setup.model_copy(update={"layers": (Layer(units=3),), "train_ratio": 0.3})
+    replies = handle(session, {"type": "setup", "setup": changed.model_dump()})
+    assert [1.0, 2.0, 1.0] in replies[0]["train"] and [1.0, 2.0, 1.0] not in replies[0]["test"]
+    assert len(replies[0]["train"]) + len(replies[0]["test"]) == 41
 
 
 @pytest.mark.parametrize(("text", "complaint"), [

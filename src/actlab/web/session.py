@@ -59,7 +59,7 @@ class Session:
         self.clicked: list[tuple[float, float, float]] = []  # points added by clicks
         self.setup = setup or Setup()
         self.run: Run
-        self.points: Points  # all points: train, then test
+        self.points: Points  # the data set's points (generated or uploaded), before the split
         self.train: Points
         self.test: Points
         self.arch: Architecture
@@ -157,19 +157,19 @@ class Session:
                                     setup.regularisation_rate))
         self.points = points
         self.train, self.test = datasets.split(points, setup.train_ratio)
+        if self.clicked:  # clicked points always train
+            clicked = np.array(self.clicked, dtype=np.float32)
+            self.train = self.train.plus(Points(clicked[:, :2], clicked[:, 2], points.classes))
         self.arch = arch
         self.run = Run(self._data(setup), trainers, setup.batch_size, setup.weight_seed)
 
     def _points(self, setup: Setup) -> Points:
         if setup.dataset == "custom":
             if self.custom is None:
-                raise UserError("no points uploaded yet: upload a CSV file or click to add points")
+                raise UserError("no points uploaded yet: upload a CSV file first")
             points = self.custom
         else:
             points = datasets.generate(setup.dataset, setup.points, setup.noise, setup.data_seed)
-        if self.clicked:
-            clicked = np.array(self.clicked, dtype=np.float32)
-            points = points.plus(Points(clicked[:, :2], clicked[:, 2], points.classes))
         return points
 
     def _data(self, setup: Setup) -> Data:
@@ -194,13 +194,12 @@ class Session:
             raise UserError(f"a point of this data set needs a class 0..{classes - 1}")
         if not classes and not -1 <= label <= 1:
             raise UserError("a regression target must lie in [-1, 1]")
-        if len(self.points) >= self.limits.max_points:
+        if len(self.points) + len(self.clicked) >= self.limits.max_points:
             raise UserError(f"a session holds at most {self.limits.max_points} points")
         self.clicked.append((message.x, message.y, label))
         # a clicked point joins the training set; the network keeps its weights
         point = Points(np.array([[message.x, message.y]], dtype=np.float32),
                        np.array([label], dtype=np.float32), classes)
-        self.points = self.points.plus(point)
         self.train = self.train.plus(point)
         self.run.data.train_x = torch.cat(
             [self.run.data.train_x, datasets.features(point.xy, self.setup.features)])
