@@ -257,3 +257,22 @@ def test_describe_sends_formula_parameters_and_sampled_curves() -> None:
     x = np.array(info["x"])
     assert np.allclose(info["f"], np.where(x > 0, x, 0.5 * np.expm1(x)), atol=1e-5)
     assert np.allclose(info["df"], np.where(x > 0, 1.0, 0.5 * np.exp(x)), atol=1e-5)
+
+
+def test_compare_mode_exports_network_b() -> None:
+    session = Session(Limits(), Setup(compare=ActivationChoice(name="softplus",
+                                                               params={"beta": 2.0})))
+    session.advance()
+    exported = handle(session, {"type": "export", "net": 1})[0]
+    assert "actlab.get('softplus'" in exported["script"] and "beta=2.0" in exported["script"]
+    module = types.ModuleType("exported_b")
+    module.__file__ = "model_b.py"
+    exec(compile(exported["script"], "model_b.py", "exec"), module.__dict__)
+    rebuilt = module.build()
+    rebuilt.load_state_dict(torch.load(io.BytesIO(base64.b64decode(exported["state_dict"])),
+                                       weights_only=True))
+    with torch.no_grad():
+        assert torch.equal(rebuilt(session.run.data.test_x),
+                           session.run.trainers[1].model(session.run.data.test_x))
+    alone = Session(Limits(), Setup())
+    assert handle(alone, {"type": "export", "net": 1})[0]["type"] == "error"

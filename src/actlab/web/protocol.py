@@ -124,6 +124,7 @@ class UploadCsvMessage(Strict):
 
 class ExportMessage(Strict):
     type: Literal["export"]
+    net: int = Field(default=0, ge=0, le=1)  # 1: network B of compare mode
 
 
 class DescribeMessage(Strict):

@@ -62,7 +62,8 @@ class Session:
         self.points: Points  # the data set's points (generated or uploaded), before the split
         self.train: Points
         self.test: Points
-        self.arch: Architecture
+        self.arch: Architecture  # network A's
+        self.archs: list[Architecture]  # A's, and B's in compare mode
         self._apply(self.setup, data_changed=True, network_changed=True)
 
     # --- messages ----------------------------------------------------------------------
@@ -114,7 +115,7 @@ class Session:
         if isinstance(message, DescribeMessage):
             return [{"type": "activation", "activation": describe(activation(message.activation))}]
         if isinstance(message, ExportMessage):
-            return [self.export()]
+            return [self.export(message.net)]
         raise AssertionError(f"unhandled message {type(message).__name__}")  # a programming error
 
     def _change(self, setup: Setup, force: bool = False) -> list[dict[str, Any]]:
@@ -160,7 +161,7 @@ class Session:
         if self.clicked:  # clicked points always train
             clicked = np.array(self.clicked, dtype=np.float32)
             self.train = self.train.plus(Points(clicked[:, :2], clicked[:, 2], points.classes))
-        self.arch = arch
+        self.arch, self.archs = arch, archs
         self.run = Run(self._data(setup), trainers, setup.batch_size, setup.weight_seed)
 
     def _points(self, setup: Setup) -> Points:
@@ -240,17 +241,20 @@ class Session:
             self.playing = False
         return self.run.frame(streaming=self.playing)
 
-    def export(self) -> dict[str, Any]:
-        """The first network's state_dict (torch.save, base64), its rebuild script, the setup."""
-        trainer = self.run.trainers[0]
+    def export(self, net: int = 0) -> dict[str, Any]:
+        """A network's state_dict (torch.save, base64), its rebuild script, and the setup."""
+        if net >= len(self.run.trainers):
+            raise UserError("there is no network B to export: turn compare mode on first")
+        trainer = self.run.trainers[net]
         buffer = io.BytesIO()
         torch.save(trainer.model.state_dict(), buffer)
         problem = ("regression" if self.train.classes == 0 else
                    "binary" if self.train.classes == 2 else "multiclass")
-        script = rebuild_script(self.arch, [FEATURE_SPECS[f].code for f in self.setup.features],
-                                list(self.setup.features), problem)
+        feature_code = [FEATURE_SPECS[f].code for f in self.setup.features]
+        script = rebuild_script(self.archs[net], feature_code, list(self.setup.features), problem)
         return {
             "type": "export",
+            "net": net,
             "state_dict": base64.b64encode(buffer.getvalue()).decode("ascii"),
             "script": script,
             "setup": json.loads(self.setup.model_dump_json()),

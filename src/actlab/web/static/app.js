@@ -308,7 +308,7 @@ for (const canvas of document.querySelectorAll(".heatmap")) {
     send({type: "add_point", x: clamp(x), y: clamp(y), label});
   });
 }
-$("export").addEventListener("click", () => send({type: "export"}));
+$("export").addEventListener("click", () => send({type: "export", net: page.state.setup.compare ? page.shownNet || 0 : 0}));
 $("copy_link").addEventListener("click", async () => {
   try { await navigator.clipboard.writeText(location.href); toast("Link copied: it reproduces this setup.", 3); }
   catch { toast(`Link: ${location.href}`, 10); }
@@ -328,6 +328,7 @@ function showExport(message) {
     link.href = URL.createObjectURL(blob);
   }
   $("export_script").textContent = message.script;
+  $("export_which").textContent = message.net ? "network B" : "network A";
   $("export_dialog").showModal();
 }
 
