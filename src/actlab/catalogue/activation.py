@@ -15,6 +15,7 @@ design.md: any shape, dtype kept, integers in float64, no RuntimeWarning.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from actlab.catalogue.backend import NUMPY, Array, Backend
+from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import Documentation, Param, Properties, Reference
 
 if TYPE_CHECKING:
@@ -89,7 +91,7 @@ class Activation:
     """An activation function with bound parameters (see the module docstring)."""
 
     name: ClassVar[str]
-    family: ClassVar[str]  # steps | piecewise_linear | rectifiers | sigmoidal | smooth | ...
+    family: ClassVar[Family]
     elementwise: ClassVar[bool] = True
     parameters: ClassVar[tuple[Param, ...]] = ()
     doc: ClassVar[Documentation]
@@ -115,6 +117,11 @@ class Activation:
             values[spec.name] = value
         self._validate(values)
         self.params: Mapping[str, Any] = MappingProxyType(values)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the read-only parameter view cannot be pickled: rebuild from the plain values
+        # (copy.deepcopy, pickle, torch.save of a model holding this activation)
+        return (_rebuild, (type(self), dict(self.params)))
 
     def output_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
         """Shape of f(x) for x of ``shape`` (GLU and maxout shrink their axis; override)."""
@@ -157,8 +164,16 @@ class Activation:
     def vjp(self, x: Any, grad_out: Any) -> Any:
         arr, out_dtype, scalar = _to_float_array(x)
         g = np.asarray(grad_out, dtype=arr.dtype)
+        expected = self.output_shape(arr.shape)
+        try:
+            g = np.broadcast_to(g, expected)
+        except ValueError:
+            raise ValueError(
+                f"{self.name}.vjp: grad_out has shape {g.shape}, but f(x) for x of shape "
+                f"{arr.shape} has shape {expected} (grad_out must have that shape or "
+                "broadcast to it)"
+            ) from None
         with np.errstate(all="ignore"):
-            g = np.broadcast_to(g, self.output_shape(arr.shape))
             out = self.vjp_(arr, g, self.params, NUMPY)
         return _finish(out, out_dtype, scalar)
 
@@ -178,9 +193,18 @@ class Activation:
     def formula(self) -> str:
         return self.doc.formula
 
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        """The properties with parameter values ``p`` (override where they depend on them;
+        the default is ``doc.properties``, which states them for the defaults)."""
+        return self.doc.properties
+
     @property
     def properties(self) -> Properties:
-        return self.doc.properties
+        """Range, monotonicity, smoothness, ... for the bound parameters, with the mean and
+        variance of f(z) for z ~ N(0, 1) (computed once per parameter set)."""
+        from actlab.catalogue.moments import bound_properties
+
+        return bound_properties(self)
 
     @property
     def references(self) -> tuple[Reference, ...]:
@@ -219,19 +243,32 @@ class VectorActivation(Activation):
         raise NotImplementedError  # abstract: every vector-valued entry defines it
 
 
+def _rebuild(cls: type[Activation], params: dict[str, Any]) -> Activation:
+    """Unpickling: the entry class with its parameter values."""
+    return cls(**params)
+
+
+def _finite_float(value: Any) -> float:
+    """A real number that is not NaN or ±inf, else TypeError/ValueError for _coerce."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise TypeError
+    number = float(value)
+    if not math.isfinite(number):
+        raise _NotFinite
+    return number
+
+
+class _NotFinite(Exception):
+    """A float parameter given as NaN or ±inf (no entry gives them a meaning)."""
+
+
 def _coerce(name: str, spec: Param, value: Any) -> Any:
     """Parameter value -> the Python type its kind asks for, or a clear TypeError."""
     try:
         if spec.kind == "float":
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-                raise TypeError
-            return float(value)
+            return _finite_float(value)
         if spec.kind == "optional_float":
-            if value is None:
-                return None
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-                raise TypeError
-            return float(value)
+            return None if value is None else _finite_float(value)
         if spec.kind == "int":
             if isinstance(value, bool) or int(value) != value:
                 raise TypeError
@@ -243,7 +280,11 @@ def _coerce(name: str, spec: Param, value: Any) -> Any:
         if not isinstance(value, str):
             raise TypeError
         return value
-    except (TypeError, ValueError):
+    except _NotFinite:
+        raise ValueError(
+            f"{name}: parameter {spec.name}={value!r} must be a finite number"
+        ) from None
+    except (TypeError, ValueError, OverflowError):
         raise TypeError(
             f"{name}: parameter {spec.name} must be {spec.kind.replace('_', ' ')}, "
             f"got {value!r}"

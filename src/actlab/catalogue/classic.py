@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
     Equivalent,
@@ -60,7 +61,7 @@ def _sin_cos_of_product(w: Any, x: Array, xp: Backend) -> tuple[Array, Array]:
 @register
 class Gaussian(Activation):
     name = "gaussian"
-    family = "classic"
+    family = Family.PERIODIC_AND_CLASSIC
     doc = Documentation(
         formula=r"e^{-x^2}",
         derivative_formula=r"-2x\,e^{-x^2}",
@@ -111,7 +112,7 @@ class Gaussian(Activation):
 @register
 class Sin(Activation):
     name = "sin"
-    family = "classic"
+    family = Family.PERIODIC_AND_CLASSIC
     aliases: ClassVar[dict[str, dict[str, Any]]] = {"sinusoid": {}, "sine": {}}
     parameters = (
         Param("omega", 1.0, "frequency omega_0 (SIREN uses 30 in the first layer)", finite),
@@ -153,6 +154,13 @@ class Sin(Activation):
         ),
     )
 
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        if p["omega"] == 0.0:  # the constant 0
+            return self.doc.properties.with_changes(
+                range=(0.0, 0.0), monotonic=True, saturates_left=True, saturates_right=True)
+        return self.doc.properties
+
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _sin_cos_of_product(p["omega"], x, xp)[0]
 
@@ -164,7 +172,7 @@ class Sin(Activation):
 @register
 class BentIdentity(Activation):
     name = "bent_identity"
-    family = "classic"
+    family = Family.PERIODIC_AND_CLASSIC
     doc = Documentation(
         formula=r"\frac{\sqrt{x^2 + 1} - 1}{2} + x",
         derivative_formula=r"\frac{x}{2\sqrt{x^2 + 1}} + 1",
@@ -206,7 +214,7 @@ class BentIdentity(Activation):
 @register
 class Snake(Activation):
     name = "snake"
-    family = "classic"
+    family = Family.PERIODIC_AND_CLASSIC
     parameters = (
         Param("a", 1.0, "frequency (> 0); learned per channel in Ziyin et al. and BigVGAN",
               positive, learnable=True),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
     Equivalent,
@@ -62,7 +63,7 @@ def _corner_kinks(lo: float, hi: float, f_lo: float, f_hi: float) -> tuple[Kink,
 @register
 class Identity(Activation):
     name = "identity"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     aliases: ClassVar[dict[str, dict[str, Any]]] = {"linear": {}}
     doc = Documentation(
         formula=r"x",
@@ -105,7 +106,7 @@ class Identity(Activation):
 @register
 class PiecewiseLinear(Activation):
     name = "piecewise_linear"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     doc = Documentation(
         formula=r"\begin{cases}0 & x \le -\tfrac12\\ x + \tfrac12 & -\tfrac12 < x < \tfrac12"
         r"\\ 1 & x \ge \tfrac12\end{cases}",
@@ -144,7 +145,7 @@ class PiecewiseLinear(Activation):
 @register
 class HardSigmoid(Activation):
     name = "hard_sigmoid"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     doc = Documentation(
         formula=r"\operatorname{clip}\!\left(\tfrac{x}{6} + \tfrac12,\, 0,\, 1\right) = "
         r"\tfrac{\operatorname{relu6}(x + 3)}{6}",
@@ -196,7 +197,7 @@ class HardSigmoid(Activation):
 @register
 class HardTanh(Activation):
     name = "hard_tanh"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     parameters = (
         Param("min_val", -1.0, "lower clip value", finite),
         Param("max_val", 1.0, "upper clip value (> min_val)", finite),
@@ -227,6 +228,10 @@ class HardTanh(Activation):
         notes=("Exact: a clip rounds nothing.",),
     )
 
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        return self.doc.properties.with_changes(range=(p["min_val"], p["max_val"]))
+
     def _validate(self, params: dict[str, Any]) -> None:
         if not params["min_val"] < params["max_val"]:
             raise ValueError(
@@ -249,7 +254,7 @@ class HardTanh(Activation):
 @register
 class ReLU6(Activation):
     name = "relu6"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     doc = Documentation(
         formula=r"\min(\max(0, x), 6)",
         derivative_formula=r"\begin{cases}1 & 0 < x < 6\\ 0 & \text{otherwise}\end{cases}",
@@ -298,7 +303,7 @@ class ReLU6(Activation):
 @register
 class HardSwish(Activation):
     name = "hard_swish"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     aliases: ClassVar[dict[str, dict[str, Any]]] = {"hard_silu": {}, "hswish": {}}
     doc = Documentation(
         formula=r"x\,\frac{\operatorname{relu6}(x + 3)}{6}",
@@ -354,7 +359,7 @@ class HardSwish(Activation):
 @register
 class HardMish(Activation):
     name = "hard_mish"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     doc = Documentation(
         formula=r"\tfrac12\,x\,\operatorname{clip}(x + 2, 0, 2)",
         derivative_formula=r"\begin{cases}0 & x < -2\\ x + 1 & -2 \le x \le 0\\ 1 & x > 0"
@@ -400,7 +405,7 @@ class HardMish(Activation):
 @register
 class HardShrink(Activation):
     name = "hard_shrink"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     parameters = (Param("lambd", 0.5, "half-width of the zeroed band (Keras: threshold)",
                         non_negative),)
     doc = Documentation(
@@ -435,6 +440,12 @@ class HardShrink(Activation):
         notes=("Exact; NaN propagates because |x| <= lambda is False for NaN.",),
     )
 
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        if p["lambd"] == 0.0:  # the identity
+            return self.doc.properties.with_changes(smoothness="Cinf")
+        return self.doc.properties
+
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.where(xp.abs(x) <= p["lambd"], 0.0, x)
 
@@ -450,7 +461,7 @@ class HardShrink(Activation):
 @register
 class SoftShrink(Activation):
     name = "soft_shrink"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     parameters = (Param("lambd", 0.5, "half-width of the zeroed band (Keras: threshold)",
                         non_negative),)
     doc = Documentation(
@@ -482,6 +493,12 @@ class SoftShrink(Activation):
                "keep full relative accuracy.",),
     )
 
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        if p["lambd"] == 0.0:  # the identity
+            return self.doc.properties.with_changes(smoothness="Cinf")
+        return self.doc.properties
+
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         lambd = p["lambd"]
         shrunk = xp.where(x > 0, x - lambd, x + lambd)  # NaN -> x + lambd = NaN
@@ -508,7 +525,7 @@ FENCHEL_YOUNG = Reference("Learning with Fenchel-Young losses", 2020,
 @register
 class SparsePlus(Activation):
     name = "sparse_plus"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     doc = Documentation(
         formula=r"\begin{cases}0 & x \le -1\\ \tfrac14 (x + 1)^2 & -1 < x < 1\\ x & x \ge 1"
         r"\end{cases}",
@@ -547,7 +564,7 @@ class SparsePlus(Activation):
 @register
 class SparseSigmoid(Activation):
     name = "sparse_sigmoid"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     doc = Documentation(
         formula=r"\begin{cases}0 & x \le -1\\ \tfrac12 (x + 1) & -1 < x < 1\\ 1 & x \ge 1"
         r"\end{cases}",

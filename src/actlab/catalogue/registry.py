@@ -28,6 +28,11 @@ class ActivationNotFound(KeyError):
 
 def normalise(name: str) -> str:
     """'Leaky-ReLU' and 'leaky relu' both become 'leaky_relu'."""
+    if not isinstance(name, str):
+        raise TypeError(
+            f"an activation name must be a string such as 'relu', got {type(name).__name__} "
+            f"{name!r} (see actlab.names())"
+        )
     return name.strip().lower().replace("-", "_").replace(" ", "_")
 
 

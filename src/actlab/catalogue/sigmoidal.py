@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
     Equivalent,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 INF = float("inf")
 NAN = float("nan")
 LN2 = math.log(2.0)
-FAMILY = "sigmoidal_smooth"
+FAMILY = Family.SIGMOIDAL
 
 RUMELHART = Reference(
     "Learning representations by back-propagating errors",
@@ -343,6 +344,15 @@ class Softplus(Activation):
         ),
     )
 
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        t = p["threshold"]
+        if t is None:
+            return self.doc.properties
+        # at x = t/beta the value drops from softplus to x, by log1p(e^-t)/beta > 0
+        return self.doc.properties.with_changes(
+            range=(min(0.0, t / p["beta"]), INF), monotonic=False, smoothness="discontinuous")
+
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         beta = p["beta"]
         y = xp.maximum(x, 0.0) + xp.log1p(xp.exp(-beta * xp.abs(x))) / beta
@@ -550,6 +560,11 @@ class ISRU(Activation):
             "|x| > 1: underflows gracefully instead of overflowing.",
         ),
     )
+
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        limit = 1.0 / math.sqrt(p["alpha"])
+        return self.doc.properties.with_changes(range=(-limit, limit))
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         alpha = p["alpha"]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
     Equivalent,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from torch import nn
 
 INF = float("inf")
-FAMILY = "sigmoidal_smooth"
+FAMILY = Family.SELF_GATED
 
 SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 GELU_TANH_CUBIC = 0.044715
@@ -46,6 +47,8 @@ SIGMOID_GATE_CLIP = 800.0
 NORMAL_GATE_CLIP = 40.0
 # |x| beyond which the tanh-GELU gate σ(2u) is exactly 0 or 1 and its slope 0
 GELU_TANH_CLIP = 100.0
+# min over x of x·σ(x), at x ≈ -1.27846 (Swish's minimum is this divided by beta)
+SILU_MINIMUM = -0.27846454276
 
 HENDRYCKS_GIMPEL = Reference("Gaussian error linear units (GELUs)", 2016, "Hendrycks & Gimpel")
 RAMACHANDRAN = Reference("Searching for activation functions", 2017,
@@ -125,6 +128,12 @@ class GELU(Activation):
             "Derivative on x clipped to ±40 (tanh: ±100), beyond which it is exactly 0 or 1.",
         ),
     )
+
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        if p["approximate"] == "tanh":  # its minimum, at x ≈ -0.75246, is a little lower
+            return self.doc.properties.with_changes(range=(-0.17004075057, INF))
+        return self.doc.properties
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         if p["approximate"] == "tanh":
@@ -261,6 +270,20 @@ class Swish(Activation):
         z = beta * x
         return xp.where(xp.isnan(z) & ~xp.isnan(x), 0.0, z)
 
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        beta = p["beta"]
+        props = self.doc.properties
+        if beta == 0.0:  # x/2
+            return props.with_changes(range=(-INF, INF), monotonic=True, bounded_below=False,
+                                      saturates_left=False)
+        if beta > 0.0:  # min over x of x·σ(βx) is silu's minimum / β
+            return props.with_changes(range=(SILU_MINIMUM / beta, INF))
+        # β < 0: x·σ(βx) = -silu(|β|(-x))/|β|, silu mirrored through the origin
+        return props.with_changes(range=(-INF, -SILU_MINIMUM / -beta), bounded_below=False,
+                                  bounded_above=True, saturates_left=False,
+                                  saturates_right=True)
+
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         # This forward is also differentiated by torch autograd (beta is learnable), so ±inf
         # take their limits through a separate branch: computing with them inside would
@@ -347,7 +370,7 @@ class Mish(Activation):
 @register
 class Squareplus(Activation):
     name = "squareplus"
-    family = FAMILY
+    family = Family.SIGMOIDAL  # an algebraic softplus, not a gate
     parameters = (
         Param("b", 4.0, "curvature near 0: squareplus(0) = √b/2; b = 0 is ReLU",
               non_negative),
@@ -384,6 +407,12 @@ class Squareplus(Activation):
             "for x >= 0: 1/2 + x/(2h).",
         ),
     )
+
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        if p["b"] == 0.0:  # (x + |x|)/2 = max(x, 0): ReLU, with its kink at 0
+            return self.doc.properties.with_changes(smoothness="C0")
+        return self.doc.properties
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         b = p["b"]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
     Equivalent,
@@ -61,7 +62,7 @@ def _zero_derivative(x: Array, xp: Backend) -> Array:
 @register
 class Heaviside(Activation):
     name = "heaviside"
-    family = "steps"
+    family = Family.STEPS
     aliases: ClassVar[dict[str, dict[str, Any]]] = {"step": {}, "binary_step": {}, "unit_step": {}}
     parameters = (
         Param("t", 0.0, "threshold: the step is at x = t", finite),
@@ -121,6 +122,12 @@ class Heaviside(Activation):
         ),
     )
 
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        h = p["at_threshold"]  # the value at the jump joins the image
+        return self.doc.properties.with_changes(range=(min(0.0, h), max(1.0, h)),
+                                                monotonic=0.0 <= h <= 1.0)
+
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         t = p["t"]
         above = xp.astype_like(x > t, x)  # 0/1 in the input's dtype
@@ -134,7 +141,7 @@ class Heaviside(Activation):
 @register
 class BipolarStep(Activation):
     name = "bipolar_step"
-    family = "steps"
+    family = Family.STEPS
     doc = Documentation(
         formula=r"\begin{cases}1 & x \ge 0\\ -1 & x < 0\end{cases}",
         derivative_formula=r"0 \quad (x \ne 0;\ \text{returned as } 0 \text{ at } 0)",
@@ -175,7 +182,7 @@ class BipolarStep(Activation):
 @register
 class Sign(Activation):
     name = "sign"
-    family = "steps"
+    family = Family.STEPS
     aliases: ClassVar[dict[str, dict[str, Any]]] = {"signum": {}}
     doc = Documentation(
         formula=r"\operatorname{sign}(x) = \begin{cases}1 & x > 0\\ 0 & x = 0\\ "
@@ -218,7 +225,7 @@ class Sign(Activation):
 @register
 class Threshold(Activation):
     name = "threshold"
-    family = "steps"
+    family = Family.STEPS
     parameters = (
         Param("t", 0.0, "threshold: inputs at or below it are replaced (torch: threshold, "
               "no default)", finite),
@@ -260,6 +267,14 @@ class Threshold(Activation):
         ),
         notes=("Comparisons only; NaN propagates because x <= t is False for NaN.",),
     )
+
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        t, v = p["t"], p["value"]
+        return self.doc.properties.with_changes(
+            range=(min(t, v), INF),
+            monotonic=v <= t,
+            smoothness="C0" if v == t else "discontinuous")
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         # written as x <= t (not x > t) so that NaN falls on the x side, as in PyTorch

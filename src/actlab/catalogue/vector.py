@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from actlab.catalogue.activation import Activation, VectorActivation
 from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
     Equivalent,
@@ -151,7 +152,7 @@ def _log_softmax(x: Array, axis: int, xp: Backend) -> Array:
 @register
 class Softmax(_AlongAxis):
     name = "softmax"
-    family = "vector"
+    family = Family.VECTOR
     doc = Documentation(
         formula=r"\mathrm{softmax}(x)_i = \frac{e^{x_i - m}}{\sum_j e^{x_j - m}},"
         r"\quad m = \max_j x_j",
@@ -212,7 +213,7 @@ class Softmax(_AlongAxis):
 @register
 class LogSoftmax(_AlongAxis):
     name = "log_softmax"
-    family = "vector"
+    family = Family.VECTOR
     doc = Documentation(
         formula=r"\mathrm{log\_softmax}(x)_i = x_i - \log\sum_j e^{x_j}"
         r" = (x_i - m) - \log\sum_j e^{x_j - m},\quad m = \max_j x_j",
@@ -268,7 +269,7 @@ class LogSoftmax(_AlongAxis):
 @register
 class Softmin(_AlongAxis):
     name = "softmin"
-    family = "vector"
+    family = Family.VECTOR
     doc = Documentation(
         formula=r"\mathrm{softmin}(x)_i = \mathrm{softmax}(-x)_i"
         r" = \frac{e^{-(x_i - m)}}{\sum_j e^{-(x_j - m)}},\quad m = \min_j x_j",
@@ -339,7 +340,7 @@ def _sparsemax(x: Array, axis: int, xp: Backend) -> Array:
 @register
 class Sparsemax(_AlongAxis):
     name = "sparsemax"
-    family = "vector"
+    family = Family.VECTOR
     doc = Documentation(
         formula=r"\mathrm{sparsemax}(x) = \arg\min_{p \in \Delta}\lVert p - x\rVert_2^2"
         r" = \big[x_i - \tau(x)\big]_+,\quad \tau = \frac{\sum_{j \le k} x_{(j)} - 1}{k},"
@@ -470,7 +471,7 @@ GATED_SATURATION_NOTE = (
 class GLU(_Gated):
     name = "glu"
     gate_entry = "sigmoid"
-    family = "vector"
+    family = Family.VECTOR
     doc = Documentation(
         formula=r"\mathrm{GLU}(x) = a \odot \sigma(b),\quad x = [a, b]"
         r"\text{ split in halves along the axis}",
@@ -502,7 +503,7 @@ class GLU(_Gated):
 class SwiGLU(_Gated):
     name = "swiglu"
     gate_entry = "silu"
-    family = "vector"
+    family = Family.VECTOR
     doc = Documentation(
         formula=r"\mathrm{SwiGLU}(x) = a \odot \mathrm{silu}(b) = a \odot b\,\sigma(b)",
         derivative_formula=r"\frac{\partial}{\partial a} = g \odot b\,\sigma(b),\qquad "
@@ -538,7 +539,7 @@ class SwiGLU(_Gated):
 class GEGLU(_Gated):
     name = "geglu"
     gate_entry = "gelu"
-    family = "vector"
+    family = Family.VECTOR
     doc = Documentation(
         formula=r"\mathrm{GEGLU}(x) = a \odot \mathrm{gelu}(b) = a \odot b\,\Phi(b)",
         derivative_formula=r"\frac{\partial}{\partial a} = g \odot b\,\Phi(b),\qquad "
@@ -571,7 +572,7 @@ class GEGLU(_Gated):
 class ReGLU(_Gated):
     name = "reglu"
     gate_entry = "relu"
-    family = "vector"
+    family = Family.VECTOR
     doc = Documentation(
         formula=r"\mathrm{ReGLU}(x) = a \odot \max(0, b)",
         derivative_formula=r"\frac{\partial}{\partial a} = g \odot \max(0, b),\qquad "
@@ -602,7 +603,7 @@ class ReGLU(_Gated):
 @register
 class Maxout(_AlongAxis):
     name = "maxout"
-    family = "vector"
+    family = Family.VECTOR
     parameters = (
         Param("pieces", 2, "how many neighbouring entries each output takes the max of "
               "(Goodfellow et al.'s k)", lambda v: None if v >= 1 else "must be >= 1",

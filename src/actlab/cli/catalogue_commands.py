@@ -137,13 +137,16 @@ def _list(family: str | None) -> None:
     import actlab
     from actlab.plot.jupyter import format_range
 
+    from actlab.catalogue.families import parse_family
+
     acts = [actlab.get(name) for name in actlab.names()]
-    families = sorted({act.family for act in acts})
     if family is not None:
-        if family not in families:
-            raise UserError(f"unknown family {family!r} (families: {', '.join(families)})")
-        acts = [act for act in acts if act.family == family]
-    acts.sort(key=lambda act: (act.family, act.name))
+        try:
+            chosen = parse_family(family)
+        except ValueError as err:
+            raise UserError(str(err)) from None
+        acts = [act for act in acts if act.family is chosen]
+    acts.sort(key=lambda act: (act.family.rank, act.name))
 
     table = Table(title=f"actlab catalogue: {len(acts)} activations", title_justify="left",
                   pad_edge=False, padding=(0, 1))
@@ -157,7 +160,7 @@ def _list(family: str | None) -> None:
         last_of_family = i + 1 == len(acts) or acts[i + 1].family != act.family
         table.add_row(
             act.name,
-            act.family,
+            act.family.value,
             format_range(*props.range),
             yes_no(props.monotonic),
             SMOOTHNESS_SHORT.get(props.smoothness, props.smoothness),
@@ -200,7 +203,7 @@ def _show(name: str, raw_params: dict[str, str]) -> None:
 
     canonical = act.name
     called = canonical if normalise(name) == canonical else f"{name} (alias of {canonical})"
-    out.print(f"{called}  [{act.family}]", style="bold", markup=False)
+    out.print(f"{called}  [{act.family.title}]", style="bold", markup=False)
     out.print(doc.summary, markup=False)
 
     _heading(out, "Formula")
@@ -302,7 +305,8 @@ def _plot(names: Sequence[str], derivative: bool, output: str, xmin: float, xmax
 # --- registration ------------------------------------------------------------------
 @click.command("list")
 @click.option("--family", "-f", default=None, metavar="FAMILY",
-              help="Only this family (e.g. rectifiers, sigmoidal, smooth).")
+              help="Only this family: steps, piecewise_linear, rectifiers, sigmoidal, "
+              "self_gated, periodic_and_classic or vector.")
 def list_command(family: str | None) -> None:
     """List the catalogue: name, family, range and key properties."""
     _list(family)

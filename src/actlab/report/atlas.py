@@ -32,7 +32,7 @@ class AtlasEntry:
     """What the atlas page and the index card of one activation show."""
 
     name: str
-    family: str
+    family: str  # a Family value, "unknown" when the entry could not be documented
     summary: str
     elementwise: bool
     formula_lhs: Markup  # "f(x) =" unless the formula names its own left-hand side
@@ -53,6 +53,7 @@ class AtlasEntry:
     plot_note: str = ""  # how a vector-valued entry was drawn
     range_text: str = ""
     gallery: list[str] = field(default_factory=list)  # paths relative to the atlas page
+    family_title: str = "not documented"
 
 
 PROPERTY_LABELS = {
@@ -115,7 +116,8 @@ def build_entry(
         properties.append((PROPERTY_LABELS.get(key, key.replace("_", " ")), text))
     entry = AtlasEntry(
         name=name,
-        family=act.family,
+        family=act.family.value,
+        family_title=act.family.title,
         summary=doc.summary,
         elementwise=act.elementwise,
         formula_lhs=Markup("") if has_lhs(doc.formula) else renderer.html("f(x) ="),
