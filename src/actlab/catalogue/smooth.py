@@ -416,6 +416,8 @@ class Squareplus(Activation):
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         b = p["b"]
+        if b == 0.0:  # ReLU: the rationalised branch below is 0/0 at x = -5e-324
+            return xp.maximum(x, 0.0)
         h = xp.hypot(x, xp.full_like(x, math.sqrt(b)))
         half_h, half_x = 0.5 * h, 0.5 * x
         return xp.where(x >= 0, half_x + half_h, (0.25 * b) / (half_h - half_x))
