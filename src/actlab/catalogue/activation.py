@@ -25,6 +25,7 @@ import numpy as np
 from actlab.catalogue.backend import NUMPY, Array, Backend
 from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import Documentation, Param, Properties, Reference
+from actlab.errors import InvalidType, InvalidValue
 
 if TYPE_CHECKING:
     import torch
@@ -49,7 +50,7 @@ def _to_float_array(x: Any) -> tuple[np.ndarray, np.dtype, bool]:
         out_dtype = np.dtype(np.float64)
         arr = arr.astype(np.float64)
     else:
-        raise TypeError(
+        raise InvalidType(
             f"activations take real numbers (float, int or bool); got dtype {arr.dtype}"
         )
     return arr, out_dtype, is_python_scalar
@@ -103,7 +104,7 @@ class Activation:
         unknown = sorted(set(params) - set(known))
         if unknown:
             allowed = ", ".join(known) or "none"
-            raise TypeError(
+            raise InvalidType(
                 f"{self.name}: unknown parameter {unknown[0]!r} (parameters: {allowed})"
             )
         values: dict[str, Any] = {}
@@ -113,7 +114,8 @@ class Activation:
             if spec.check is not None and value is not None:
                 problem = spec.check(value)
                 if problem:
-                    raise ValueError(f"{self.name}: parameter {spec.name}={value!r} {problem}")
+                    raise InvalidValue(
+                        f"{self.name}: parameter {spec.name}={value!r} {problem}")
             values[spec.name] = value
         self._validate(values)
         self.params: Mapping[str, Any] = MappingProxyType(values)
@@ -128,7 +130,7 @@ class Activation:
         return shape
 
     def _validate(self, params: dict[str, Any]) -> None:
-        """Checks that involve several parameters (override; raise ValueError)."""
+        """Checks that involve several parameters (override; raise InvalidValue)."""
 
     # --- the mathematics, written once (override) --------------------------------
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
@@ -168,7 +170,7 @@ class Activation:
         try:
             g = np.broadcast_to(g, expected)
         except ValueError:
-            raise ValueError(
+            raise InvalidValue(
                 f"{self.name}.vjp: grad_out has shape {g.shape}, but f(x) for x of shape "
                 f"{arr.shape} has shape {expected} (grad_out must have that shape or "
                 "broadcast to it)"
@@ -281,11 +283,11 @@ def _coerce(name: str, spec: Param, value: Any) -> Any:
             raise TypeError
         return value
     except _NotFinite:
-        raise ValueError(
+        raise InvalidValue(
             f"{name}: parameter {spec.name}={value!r} must be a finite number"
         ) from None
     except (TypeError, ValueError, OverflowError):
-        raise TypeError(
+        raise InvalidType(
             f"{name}: parameter {spec.name} must be {spec.kind.replace('_', ' ')}, "
             f"got {value!r}"
         ) from None

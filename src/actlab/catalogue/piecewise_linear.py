@@ -30,6 +30,7 @@ from actlab.catalogue.metadata import (
     non_negative,
 )
 from actlab.catalogue.registry import register
+from actlab.errors import InvalidValue
 
 if TYPE_CHECKING:
     from torch import nn
@@ -234,7 +235,7 @@ class HardTanh(Activation):
 
     def _validate(self, params: dict[str, Any]) -> None:
         if not params["min_val"] < params["max_val"]:
-            raise ValueError(
+            raise InvalidValue(
                 f"hard_tanh: min_val={params['min_val']!r} must be < "
                 f"max_val={params['max_val']!r}"
             )

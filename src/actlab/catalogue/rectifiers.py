@@ -19,6 +19,7 @@ from actlab.catalogue.metadata import (
     positive,
 )
 from actlab.catalogue.registry import register
+from actlab.errors import InvalidValue
 
 if TYPE_CHECKING:
     from torch import nn
@@ -328,7 +329,7 @@ class RReLU(Activation):
 
     def _validate(self, params: dict[str, Any]) -> None:
         if not params["lower"] <= params["upper"]:
-            raise ValueError(
+            raise InvalidValue(
                 f"rrelu: lower={params['lower']!r} must be <= upper={params['upper']!r}"
             )
 

@@ -34,6 +34,7 @@ from actlab.catalogue.metadata import (
     Smoothness,
 )
 from actlab.catalogue.registry import get, register
+from actlab.errors import InvalidValue
 
 if TYPE_CHECKING:
     from torch import nn
@@ -76,7 +77,7 @@ class _AlongAxis(VectorActivation):
 
     def _axis(self, ndim: int, axis: int) -> int:
         if not -max(ndim, 1) <= axis < max(ndim, 1):
-            raise ValueError(
+            raise InvalidValue(
                 f"{self.name}: axis {axis} is out of range for an input with {ndim} dimension(s)"
             )
         return axis % max(ndim, 1)
@@ -414,7 +415,7 @@ class _Gated(_AlongAxis):
 
     def _axis_size_out(self, n: int, p: Mapping[str, Any]) -> tuple[int]:
         if n % 2:
-            raise ValueError(
+            raise InvalidValue(
                 f"{self.name}: the size along axis {p['axis']} must be even to split it "
                 f"into halves a, b; got {n}"
             )
@@ -661,7 +662,7 @@ class Maxout(_AlongAxis):
     def _axis_size_out(self, n: int, p: Mapping[str, Any]) -> tuple[int]:
         pieces = p["pieces"]
         if n % pieces:
-            raise ValueError(
+            raise InvalidValue(
                 f"maxout: the size along axis {p['axis']} ({n}) must be divisible by "
                 f"pieces={pieces}"
             )

@@ -135,9 +135,9 @@ def _list(family: str | None) -> None:
     from rich.table import Table
 
     import actlab
-    from actlab.plot.jupyter import format_range
-
     from actlab.catalogue.families import parse_family
+    from actlab.catalogue.metadata import NORMAL_MOMENTS_DEFINITION
+    from actlab.plot.jupyter import format_moment, format_range
 
     acts = [actlab.get(name) for name in actlab.names()]
     if family is not None:
@@ -152,7 +152,7 @@ def _list(family: str | None) -> None:
                   pad_edge=False, padding=(0, 1))
     for header, justify in (("name", "left"), ("family", "left"), ("range", "left"),
                             ("monotonic", "center"), ("smooth", "center"),
-                            ("zero-centred", "center"), ("bounded", "left"),
+                            ("E f(z)", "right"), ("Var f(z)", "right"), ("bounded", "left"),
                             ("saturates", "left"), ("learnable", "left"), ("cost", "right")):
         table.add_column(header, justify=justify, no_wrap=header in ("name", "range"))  # type: ignore[arg-type]
     for i, act in enumerate(acts):
@@ -164,7 +164,8 @@ def _list(family: str | None) -> None:
             format_range(*props.range),
             yes_no(props.monotonic),
             SMOOTHNESS_SHORT.get(props.smoothness, props.smoothness),
-            yes_no(props.zero_centred),
+            format_moment(props.normal_mean),
+            format_moment(props.normal_variance),
             sides(props.bounded_below, props.bounded_above, "below", "above"),
             sides(props.saturates_left, props.saturates_right, "left", "right"),
             ", ".join(props.learnable) or "–",
@@ -178,7 +179,8 @@ def _list(family: str | None) -> None:
                            if target in shown)
     if alias_text:
         out.print(f"aliases: {alias_text}", markup=False, soft_wrap=False)
-    out.print("cost = transcendental calls per element; `actlab show NAME` for details",
+    out.print(f"{NORMAL_MOMENTS_DEFINITION} (– for vector-valued entries); cost = "
+              "transcendental calls per element; `actlab show NAME` for details",
               markup=False, style="dim")
 
 
@@ -224,7 +226,7 @@ def _show(name: str, raw_params: dict[str, str]) -> None:
         out.print(f"  {spec.name} = {value!r}{default}{learnable}: {spec.doc}", markup=False)
 
     _heading(out, "Properties")
-    for label, text in property_rows(doc.properties):
+    for label, text in property_rows(act.properties):
         out.print(f"  {label:<13}{text}", markup=False)
 
     _heading(out, "Values")
@@ -293,12 +295,17 @@ def _plot(names: Sequence[str], derivative: bool, output: str, xmin: float, xmax
     from actlab.plot.activation_plots import default_grid, plot_activations
 
     acts = bind_many(names, raw_params)
-    grid = default_grid(xmin, xmax, points)  # validates the range before matplotlib loads
+    try:  # validates the range before matplotlib loads
+        grid = default_grid(xmin, xmax, points)
+    except ValueError as err:  # --xmin/--xmax as the user gave them
+        raise UserError(str(err)) from None
     fig = plot_activations(acts, derivative=derivative, x=grid)
     try:
         fig.savefig(output)
     except OSError as err:  # missing directory, no permission: one line, not a traceback
         raise UserError(f"cannot write {output}: {err.strerror or err}") from None
+    except ValueError as err:  # matplotlib: an image format it does not know (-o a.xyz)
+        raise UserError(f"cannot write {output}: {err}") from None
     return os.path.abspath(output)
 
 

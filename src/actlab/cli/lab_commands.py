@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from actlab.errors import UnknownName
+
 DEFAULT_OUT = "actlab-lab"
 
 
@@ -53,7 +55,10 @@ def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: b
     from actlab.cli.directories import ensure_output_directory
     from actlab.lab.registry import experiment
 
-    exp = experiment(name)  # unknown name -> KeyError -> one line, exit 2
+    try:
+        exp = experiment(name)
+    except KeyError as err:  # an unknown name the user typed: one line, exit 2
+        raise UnknownName(err.args[0]) from None
     overrides: dict[str, Any] = {}
     if seed is not None:
         fields = {f.name for f in dataclasses.fields(exp.load().Config)}

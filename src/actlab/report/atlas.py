@@ -60,7 +60,9 @@ PROPERTY_LABELS = {
     "range": "Range",
     "monotonic": "Monotonic",
     "smoothness": "Smoothness",
-    "zero_centred": "Zero-centred",
+    "zero_centred": "Zero-centred (f(0) = 0 and f takes both signs)",
+    "normal_mean": "Mean of f(z), z ~ N(0, 1)",
+    "normal_variance": "Variance of f(z), z ~ N(0, 1)",
     "bounded_below": "Bounded below",
     "bounded_above": "Bounded above",
     "saturates_left": "Saturates as x → −∞",
@@ -104,13 +106,16 @@ def build_entry(
 ) -> AtlasEntry:
     act = actlab.get(name)
     doc = act.doc
-    props = doc.properties.as_dict()
+    props = act.properties.as_dict()
     properties = []
     for key, value in props.items():
         if key == "range":
             text = format_interval(value)
         elif key == "learnable":
             text = ", ".join(value) if value else "none"
+        elif key in ("normal_mean", "normal_variance"):
+            text = "not defined (vector-valued or partial domain)" if value is None \
+                else f"{value:.4g}"
         else:
             text = format_value(value)
         properties.append((PROPERTY_LABELS.get(key, key.replace("_", " ")), text))
@@ -146,7 +151,7 @@ def build_entry(
         ],
         notes=list(doc.notes),
         aliases=sorted(aliases),
-        range_text=format_interval(doc.properties.range),
+        range_text=format_interval(act.properties.range),
     )
     _draw_plots(act, entry, image_dir)
     return entry
