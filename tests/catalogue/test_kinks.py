@@ -1,5 +1,5 @@
 """Kinks and jumps: what an entry documents at a non-differentiable point is what it
-returns, and equals what PyTorch's autograd gives there (design.md: "agree with PyTorch
+returns, and equals what PyTorch's autograd gives there (docs/design.md: "agree with PyTorch
 where PyTorch has the function").
 
 The kinks are read from each entry's Documentation (they are stated for the default

@@ -10,7 +10,7 @@ once, against the back-end namespace ``xp`` (NumPy or PyTorch):
 
 ``p`` is the parameter mapping (plain floats for NumPy, tensors for learnable
 parameters in PyTorch).  The public methods here add the numerical contract of
-design.md: any shape, dtype kept, integers in float64, no RuntimeWarning.
+docs/design.md: any shape, dtype kept, integers in float64, no RuntimeWarning.
 """
 
 from __future__ import annotations

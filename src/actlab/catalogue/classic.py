@@ -1,6 +1,6 @@
 """Classic and often-requested smooth activations: gaussian, sine, bent identity, snake.
 
-(ISRU and LiSHT, listed with these in catalogue.md, live in ``sigmoidal.py``.)
+(ISRU and LiSHT, listed with these in docs/design.md, live in ``sigmoidal.py``.)
 
 Each formula is rearranged so that no intermediate overflows or cancels:
 the bent identity's (sqrt(x^2 + 1) - 1)/2 becomes x·x/(2(hypot(x, 1) + 1)),

@@ -37,11 +37,11 @@ if TYPE_CHECKING:
 
 INF = float("inf")
 SEED_002 = Reference(
-    "seed 002: study notes 'Activation function' (binary step, linear activation, "
+    "notes C: study notes 'Activation function' (binary step, linear activation, "
     "the collapse of stacked linear layers)"
 )
 SEED_003 = Reference(
-    "seed 003: lecture notes 'Activation function' (table of activations: linear, "
+    "notes D: lecture notes 'Activation function' (table of activations: linear, "
     "piece-wise linear for the SVM)"
 )
 MOBILENET_V3 = Reference("Searching for MobileNetV3", 2019, "Howard et al.")
@@ -70,7 +70,7 @@ class Identity(Activation):
         formula=r"x",
         derivative_formula=r"1",
         summary="No non-linearity: stacked linear layers with it collapse to one linear map "
-        "(seed 002); used for regression outputs (Adaline, linear regression).",
+        "(notes C); used for regression outputs (Adaline, linear regression).",
         properties=Properties(
             range=(-INF, INF),
             monotonic=True,
@@ -112,7 +112,7 @@ class PiecewiseLinear(Activation):
         formula=r"\begin{cases}0 & x \le -\tfrac12\\ x + \tfrac12 & -\tfrac12 < x < \tfrac12"
         r"\\ 1 & x \ge \tfrac12\end{cases}",
         derivative_formula=r"\begin{cases}1 & |x| < \tfrac12\\ 0 & |x| \ge \tfrac12\end{cases}",
-        summary="The unit ramp of seed 003's table (listed for the support vector machine): "
+        summary="The unit ramp of notes D's table (listed for the support vector machine): "
         "a step with a linear transition of width 1.",
         properties=Properties(
             range=(0.0, 1.0),
@@ -128,7 +128,7 @@ class PiecewiseLinear(Activation):
         references=(SEED_003,),
         kinks=_corner_kinks(-0.5, 0.5, 0.0, 1.0),
         equivalents=(
-            Equivalent("seed", "seed 003 piece-wise linear table row", "identical"),
+            Equivalent("seed", "notes D piece-wise linear table row", "identical"),
             Equivalent("torch", "torch.nn.Hardtanh(0, 1) applied to x + 0.5",
                        "no module of its own"),
         ),

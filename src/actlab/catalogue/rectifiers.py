@@ -242,9 +242,9 @@ class PReLU(Activation):
         references=(
             Reference("Delving deep into rectifiers: surpassing human-level performance on "
                       "ImageNet classification", 2015, "He, Zhang, Ren & Sun"),
-            Reference("seed 003: lecture notes 'Activation function' (LReLU & PReLU, "
+            Reference("notes D: lecture notes 'Activation function' (LReLU & PReLU, "
                       "f(x) = max(αx, x))"),
-            Reference("seed 000: blog post '활성화 함수란?' (prelu(x, alpha) with alpha = 0.1)",
+            Reference("notes A: blog post '활성화 함수란?' (prelu(x, alpha) with alpha = 0.1)",
                       2022, "하성민 (Ha Seong-min)"),
         ),
         kinks=(
@@ -256,9 +256,9 @@ class PReLU(Activation):
                        "its weight is float32: call .double() for float64 input"),
             Equivalent("keras", "keras.layers.PReLU()",
                        "alpha initialised to 0 and one slope per unit by default"),
-            Equivalent("seed", "seed 000/002 prelu(x, alpha)", "alpha = 0.1, not learned"),
+            Equivalent("seed", "notes A, C prelu(x, alpha)", "alpha = 0.1, not learned"),
         ),
-        notes=("max(αx, x) (seed 003) equals this only for a <= 1; the where() form holds for "
+        notes=("max(αx, x) (notes D) equals this only for a <= 1; the where() form holds for "
                "every a.",),
     )
 
@@ -383,7 +383,7 @@ class SELU(Activation):
         references=(
             Reference("Self-normalizing neural networks", 2017,
                       "Klambauer, Unterthiner, Mayr & Hochreiter"),
-            Reference("seed 003: lecture notes 'Activation function' (SELU: "
+            Reference("notes D: lecture notes 'Activation function' (SELU: "
                       "λ(αe^x − α) for x <= 0)"),
         ),
         kinks=(

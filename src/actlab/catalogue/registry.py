@@ -6,6 +6,7 @@ import difflib
 from typing import Any, TypeVar
 
 from actlab.catalogue.activation import Activation
+from actlab.catalogue.docstring import entry_docstring
 from actlab.errors import InvalidType, UnknownName
 
 _ENTRIES: dict[str, type[Activation]] = {}
@@ -39,6 +40,7 @@ def register(cls: A) -> A:
     if cls.name in _ENTRIES or cls.name in _ALIASES:
         raise ValueError(f"activation {cls.name!r} registered twice")
     _ENTRIES[cls.name] = cls
+    cls.__doc__ = entry_docstring(cls)  # help(actlab.get(name)): formula, parameters, ...
     for alias, fixed in cls.aliases.items():
         key = normalise(alias)
         if key in _ENTRIES or key in _ALIASES:

@@ -1,7 +1,7 @@
 """Sigmoidal entries: S-shaped squashing functions, their logarithms and relatives.
 
 Every formula here is written in a form that keeps full *relative* accuracy in
-both tails (see design.md, numerical contract): exponentials only of
+both tails (see docs/design.md, numerical contract): exponentials only of
 non-positive arguments, derivatives from the input (σ(x)σ(-x), sech²) rather
 than from the output (σ(1-σ), 1-tanh²), and explicit limits at ±inf instead
 of inf/inf or inf·0 accidents.
@@ -84,7 +84,7 @@ class Sigmoid(Activation):
             saturates_right=True,
             cost=1,
         ),
-        references=(RUMELHART, Reference("seed 003 (activation function table)")),
+        references=(RUMELHART, Reference("notes D (activation function table)")),
         equivalents=(
             Equivalent("torch", "torch.nn.Sigmoid()", TORCH_SIGMOID_GRAD),
             Equivalent("keras", "keras.activations.sigmoid", TORCH_SIGMOID_GRAD),
@@ -130,7 +130,7 @@ class Tanh(Activation):
             saturates_right=True,
             cost=1,
         ),
-        references=(LECUN_EFFICIENT_BACKPROP, Reference("seeds 000-003")),
+        references=(LECUN_EFFICIENT_BACKPROP, Reference("notes A–D")),
         equivalents=(
             Equivalent("torch", "torch.nn.Tanh()",
                        "autograd uses 1 - tanh²: 0 instead of 4e^-2|x| for |x| > ~19 (float64)"),

@@ -201,7 +201,7 @@ class SiLU(Activation):
         summary="Sigmoid-weighted linear unit (Swish with β = 1): smooth, non-monotonic "
         "dip to -0.2785 at x ≈ -1.2785, linear for large x.",
         properties=_self_gated_properties(-0.27846454276),  # at x ≈ -1.27846
-        references=(ELFWING, HENDRYCKS_GIMPEL, RAMACHANDRAN, Reference("seed 003")),
+        references=(ELFWING, HENDRYCKS_GIMPEL, RAMACHANDRAN, Reference("notes D")),
         equivalents=(
             Equivalent("torch", "torch.nn.SiLU()"),
             Equivalent("keras", "keras.activations.silu", "also exported as swish"),

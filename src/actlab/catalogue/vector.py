@@ -50,7 +50,7 @@ BRIDLE = Reference(
     1990,
     "Bridle",
 )
-SEEDS_SOFTMAX = Reference("seed notes 000 and 002 (softmax for the output layer)", None, "seed")
+SEEDS_SOFTMAX = Reference("notes A and C (softmax for the output layer)", None, "seed")
 DAUPHIN = Reference(
     "Language modeling with gated convolutional networks", 2017,
     "Dauphin, Fan, Auli & Grangier",
@@ -182,7 +182,7 @@ class Softmax(_AlongAxis):
             Equivalent("jax", "jax.nn.softmax(x, axis=-1)",
                        "also takes a `where` mask"),
             Equivalent("seed", "np.exp(x) / np.sum(np.exp(x))",
-                       "seeds 000/002 without the max shift: overflows to NaN at x ≈ 710"),
+                       "notes A, C without the max shift: overflows to NaN at x ≈ 710"),
         ),
         notes=(
             "Shift by the row maximum: e^(x_i - max) <= 1, so softmax([1000, 1000]) = "
@@ -643,7 +643,7 @@ class Maxout(_AlongAxis):
             Equivalent("keras", "none in Keras 3 (TF Addons: tfa.layers.Maxout(num_units))",
                        "TF Addons takes the number of outputs, not of pieces; same grouping"),
             Equivalent("jax", "x.reshape(..., n // p, p).max(-1)", "no built-in"),
-            Equivalent("seed", "max(w1ᵀx+b1, w2ᵀx+b2) (seed 003)",
+            Equivalent("seed", "max(w1ᵀx+b1, w2ᵀx+b2) (notes D)",
                        "the layer: actlab.torch.maxout.Maxout(in, out, pieces=2)"),
         ),
         notes=(
@@ -654,7 +654,7 @@ class Maxout(_AlongAxis):
             "Ties: the gradient goes to the first maximum in the group; NaN counts as the "
             "maximum (as argmax), and the output of a group with NaN is NaN.",
             "Monotonic: non-decreasing in every input; convex and piecewise linear.",
-            "As a layer it costs `pieces` times the weights of a Linear (seed 003's "
+            "As a layer it costs `pieces` times the weights of a Linear (notes D's "
             "warning about doubled weights for pieces = 2).",
         ),
     )
