@@ -1,5 +1,5 @@
 """Shared machinery of the catalogue tests: input grids, the cached mpmath reference
-tables and the accuracy criterion of design.md.
+tables and the accuracy criterion of docs/design.md.
 
 The criterion, for a result y of an entry at the float x (dtype float64 or float32):
 

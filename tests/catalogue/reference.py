@@ -1,6 +1,6 @@
 """A 50-digit mpmath reference for every elementwise catalogue entry: f and f'.
 
-Written from the textbook definitions in /work/shared/catalogue.md, independently
+Written from the textbook definitions (docs/numerical-contract.md), independently
 of actlab's code: no actlab import here.  Each entry gives
 
 * ``f(x, p)`` and ``df(x, p)``: the function and its derivative at the mpmath

@@ -45,7 +45,7 @@ def test_every_entry_has_a_family_of_the_closed_set() -> None:
         assert isinstance(actlab.entry(name).family, Family), name
     used = {actlab.entry(n).family for n in actlab.names()}
     assert used == set(Family), f"families without entries: {set(Family) - used}"
-    titles = [f.title for f in Family]
+    titles = [f.heading for f in Family]
     assert len(set(titles)) == len(titles)
 
 
@@ -64,7 +64,7 @@ def test_report_places_every_family_in_catalogue_order() -> None:
     cards.append(card("broken", "unknown"))
     groups = by_family(cards[::-1])  # order in, order out: by family rank
     titles = [title for title, _ in groups]
-    assert titles == [f.title for f in Family] + ["Not documented"]
+    assert titles == [f.heading for f in Family] + ["Not documented"]
     placed = {e.name for _, entries in groups[:-1] for e in entries}
     assert placed == set(actlab.names())
 

@@ -17,7 +17,7 @@ def entry_docstring(cls: type[Activation]) -> str:
     """The docstring for an entry class (its ``doc``, ``parameters`` and ``family``)."""
     doc = cls.doc
     props = doc.properties
-    lines = [doc.summary, "", f"Family: {cls.family.title}.", "", "Formula (LaTeX)::", "",
+    lines = [doc.summary, "", f"Family: {cls.family.heading}.", "", "Formula (LaTeX)::", "",
              f"    f(x) = {doc.formula}"]
     if doc.derivative_formula:
         lines.append(f"    f'(x) = {doc.derivative_formula}")

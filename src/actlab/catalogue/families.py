@@ -25,7 +25,7 @@ class Family(str, Enum):
         return self.value
 
     @property
-    def title(self) -> str:
+    def heading(self) -> str:
         """The heading a reader sees (atlas, report, ``actlab list``)."""
         return _TITLES[self]
 

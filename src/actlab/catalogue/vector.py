@@ -73,7 +73,7 @@ class _AlongAxis(VectorActivation):
     of at least one dimension, a non-negative axis and a non-empty slice.
     """
 
-    parameters = (AXIS,)
+    parameters: ClassVar[tuple[Param, ...]] = (AXIS,)
 
     def _axis(self, ndim: int, axis: int) -> int:
         if not -max(ndim, 1) <= axis < max(ndim, 1):

@@ -205,7 +205,7 @@ def _show(name: str, raw_params: dict[str, str]) -> None:
 
     canonical = act.name
     called = canonical if normalise(name) == canonical else f"{name} (alias of {canonical})"
-    out.print(f"{called}  [{act.family.title}]", style="bold", markup=False)
+    out.print(f"{called}  [{act.family.heading}]", style="bold", markup=False)
     out.print(doc.summary, markup=False)
 
     _heading(out, "Formula")

@@ -98,7 +98,7 @@ def activation_html(act: Activation) -> str:
         "<div class='actlab-activation' style='display:flex;gap:1.5em;flex-wrap:wrap'>"
         "<div style='min-width:18em'>"
         f"<h4 style='margin:0'><code>{esc(title)}</code> "
-        f"<small style='font-weight:normal'>({esc(act.family.title)})</small></h4>"
+        f"<small style='font-weight:normal'>({esc(act.family.heading)})</small></h4>"
         f"<p style='margin:0.3em 0'>{esc(doc.summary)}</p>"
         f"<div>$$f(x) = {esc(doc.formula)}$$</div>"
         f"{derivative}"

@@ -122,7 +122,7 @@ def build_entry(
     entry = AtlasEntry(
         name=name,
         family=act.family.value,
-        family_title=act.family.title,
+        family_title=act.family.heading,
         summary=doc.summary,
         elementwise=act.elementwise,
         formula_lhs=Markup("") if has_lhs(doc.formula) else renderer.html("f(x) ="),

@@ -71,7 +71,7 @@ def verdict_class(verdict: str) -> str:
 
 def verdict_counts(claims: Iterable[Claim]) -> list[tuple[str, int]]:
     """(verdict, count) in a fixed order, verdicts with no claim left out."""
-    counts = Counter(c.verdict for c in claims)
+    counts: Counter[str] = Counter(c.verdict for c in claims)
     known = [(v, counts.pop(v)) for v in VERDICT_ORDER if v in counts]
     return known + sorted(counts.items())
 
@@ -116,7 +116,7 @@ def by_family(atlas: list[AtlasEntry]) -> list[tuple[str, list[AtlasEntry]]]:
         family = Family(e.family) if e.family in FAMILY_VALUES else None
         groups.setdefault(family, []).append(e)
     ordered = sorted(groups.items(), key=lambda kv: len(Family) if kv[0] is None else kv[0].rank)
-    return [("Not documented" if f is None else f.title, entries) for f, entries in ordered]
+    return [("Not documented" if f is None else f.heading, entries) for f, entries in ordered]
 
 
 def _write(path: Path, text: str) -> None:
