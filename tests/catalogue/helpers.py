@@ -8,10 +8,18 @@ The criterion, for a result y of an entry at the float x (dtype float64 or float
 tol = 1e-13 (float64) or 1e-5 (float32); results whose true magnitude is below
 ``TINY`` (1e-287 / 1e-35) are judged by absolute error |y - f(x)| <= TINY instead.
 For the derivative, f is replaced by f' and κ by |x f''(x) / f'(x)|.
+
+Periodic entries (sin, snake) are functions of u = c·x.  When the product c·x is
+exact in floating point (c a power of two), nothing forces an error in u, and a
+correct sine reduces u exactly; what is left is the condition number with respect
+to the reduced argument r = u - kπ (|r| <= π/2), i.e. κ·|r/u|.  Without this, κ
+grows like |x| and excuses any answer past |x| ≈ 1e16 -- the mistake that hid
+snake's f'(1.2e214) = 0.986 (true 9.76e-5).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -112,7 +120,8 @@ class Table:
                 continue  # κ = 0, or the value is judged exactly / by absolute error
             d = evaluate(self.ref, "df", xi, self.params)
             d2 = second_derivative(self.ref, xi, self.params)
-            out[j] = float(abs(mpmath.mpf(xi) * d2 / d))
+            reduction = reduction_factor(exact_phase(self.ref, self.params), xi)
+            out[j] = float(abs(mpmath.mpf(xi) * d2 / d)) * reduction
         return out
 
 
@@ -129,6 +138,25 @@ def _kappa(x: float, f: Any, df: Any) -> float:
     return float(abs(mpmath.mpf(x) * df / f))
 
 
+def exact_phase(ref: Ref, params: Mapping[str, Any]) -> float | None:
+    """The phase factor c of a periodic entry when c·x is exact for every float x
+    (c a power of two), else None."""
+    if ref.phase is None:
+        return None
+    c = float(ref.phase(params))
+    return c if c != 0 and math.frexp(abs(c))[0] == 0.5 else None
+
+
+def reduction_factor(c: float | None, x: float) -> float:
+    """|r/u| for u = c·x and r = u - kπ its reduced argument (1 when c is None)."""
+    if c is None or x == 0 or not math.isfinite(x):
+        return 1.0
+    u = mpmath.mpf(c) * mpmath.mpf(x)
+    with mpmath.workdps(mpmath.mp.dps + max(0, int(mpmath.log10(abs(u))))):
+        r = u - mpmath.pi * mpmath.nint(u / mpmath.pi)
+    return float(abs(r / u))
+
+
 def reference_table(name: str, params: Mapping[str, Any], dtype: Any) -> Table:
     """The reference for ``name`` with (full) ``params`` on ``accuracy_grid(dtype)``;
     computed once per process and cached."""
@@ -137,12 +165,13 @@ def reference_table(name: str, params: Mapping[str, Any], dtype: Any) -> Table:
         r = REFERENCES[name]
         x = accuracy_grid(dtype)
         f, df, kappa = [], [], []
+        phase = exact_phase(r, params)
         for xi in x.astype(np.float64):
             fv = evaluate(r, "f", float(xi), params)
             dv = evaluate(r, "df", float(xi), params)
             f.append(_to_float(fv))
             df.append(_to_float(dv))
-            kappa.append(_kappa(float(xi), fv, dv))
+            kappa.append(_kappa(float(xi), fv, dv) * reduction_factor(phase, float(xi)))
         _TABLES[key] = Table(r, params, x, np.array(f), np.array(df), np.array(kappa))
     return _TABLES[key]
 
