@@ -179,8 +179,9 @@ def _list(family: str | None) -> None:
                            if target in shown)
     if alias_text:
         out.print(f"aliases: {alias_text}", markup=False, soft_wrap=False)
-    out.print(f"{NORMAL_MOMENTS_DEFINITION} (– for vector-valued entries); cost = "
-              "transcendental calls per element; `actlab show NAME` for details",
+    out.print(f"{NORMAL_MOMENTS_DEFINITION} (–: vector-valued, or defined on x > 0 only)",
+              markup=False, style="dim")
+    out.print("cost = transcendental calls per element; `actlab show NAME` for details",
               markup=False, style="dim")
 
 
