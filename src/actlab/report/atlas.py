@@ -107,15 +107,19 @@ def build_entry(
     act = actlab.get(name)
     doc = act.doc
     props = act.properties.as_dict()
+    # the Gaussian moments next to the zero-centred flag they qualify
+    order = [k for k in props if k not in ("normal_mean", "normal_variance")]
+    at = order.index("zero_centred") + 1
+    order[at:at] = ["normal_mean", "normal_variance"]
     properties = []
-    for key, value in props.items():
+    for key, value in ((k, props[k]) for k in order):
         if key == "range":
             text = format_interval(value)
         elif key == "learnable":
             text = ", ".join(value) if value else "none"
         elif key in ("normal_mean", "normal_variance"):
-            text = "not defined (vector-valued or partial domain)" if value is None \
-                else f"{value:.4g}"
+            why = "vector-valued" if not act.elementwise else "defined on part of the line"
+            text = f"not defined ({why})" if value is None else f"{value:.4g}"
         else:
             text = format_value(value)
         properties.append((PROPERTY_LABELS.get(key, key.replace("_", " ")), text))
