@@ -19,9 +19,12 @@ snake's f'(1.2e214) = 0.986 (true 9.76e-5).
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import mpmath
@@ -157,22 +160,52 @@ def reduction_factor(c: float | None, x: float) -> float:
     return float(abs(r / u))
 
 
+# The tables take minutes of mpmath at up to thousands of digits; they depend only on
+# reference.py, this file, the grid and the parameters, so they are kept on disk
+# (in .pytest_cache, ignored by git) under a key that changes when any of those does.
+DISK_CACHE = Path(__file__).resolve().parents[2] / ".pytest_cache" / "actlab-reference"
+_SOURCES_DIGEST = hashlib.sha1(b"".join(
+    (Path(__file__).parent / name).read_bytes() for name in ("reference.py", "helpers.py")
+)).hexdigest()[:16]
+
+
+def _disk_path(key: tuple[str, tuple[tuple[str, Any], ...], str]) -> Path:
+    digest = hashlib.sha1(repr((key, _SOURCES_DIGEST)).encode()).hexdigest()[:20]
+    return DISK_CACHE / f"{key[0]}-{key[2]}-{digest}.npz"
+
+
+def _compute_table(r: Ref, params: Mapping[str, Any], x: np.ndarray) -> tuple[np.ndarray, ...]:
+    f, df, kappa = [], [], []
+    phase = exact_phase(r, params)
+    for xi in x.astype(np.float64):
+        fv = evaluate(r, "f", float(xi), params)
+        dv = evaluate(r, "df", float(xi), params)
+        f.append(_to_float(fv))
+        df.append(_to_float(dv))
+        kappa.append(_kappa(float(xi), fv, dv) * reduction_factor(phase, float(xi)))
+    return np.array(f), np.array(df), np.array(kappa)
+
+
 def reference_table(name: str, params: Mapping[str, Any], dtype: Any) -> Table:
     """The reference for ``name`` with (full) ``params`` on ``accuracy_grid(dtype)``;
-    computed once per process and cached."""
+    computed once and cached in memory and on disk (see DISK_CACHE)."""
     key = (name, params_key(params), np.dtype(dtype).name)
     if key not in _TABLES:
         r = REFERENCES[name]
         x = accuracy_grid(dtype)
-        f, df, kappa = [], [], []
-        phase = exact_phase(r, params)
-        for xi in x.astype(np.float64):
-            fv = evaluate(r, "f", float(xi), params)
-            dv = evaluate(r, "df", float(xi), params)
-            f.append(_to_float(fv))
-            df.append(_to_float(dv))
-            kappa.append(_kappa(float(xi), fv, dv) * reduction_factor(phase, float(xi)))
-        _TABLES[key] = Table(r, params, x, np.array(f), np.array(df), np.array(kappa))
+        path = _disk_path(key)
+        try:
+            with np.load(path) as stored:
+                f, df, kappa = stored["f"], stored["df"], stored["kappa"]
+            if f.shape != x.shape:
+                raise ValueError("stale table")
+        except (OSError, ValueError, KeyError):
+            f, df, kappa = _compute_table(r, params, x)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp.npz")
+            np.savez(partial, f=f, df=df, kappa=kappa)
+            os.replace(partial, path)  # atomic: parallel workers never read half a file
+        _TABLES[key] = Table(r, params, x, f, df, kappa)
     return _TABLES[key]
 
 
