@@ -1,5 +1,5 @@
 """Shared machinery of the catalogue tests: input grids, the cached mpmath reference
-tables and the accuracy criterion of design.md.
+tables and the accuracy criterion of docs/design.md.
 
 The criterion, for a result y of an entry at the float x (dtype float64 or float32):
 
@@ -8,12 +8,23 @@ The criterion, for a result y of an entry at the float x (dtype float64 or float
 tol = 1e-13 (float64) or 1e-5 (float32); results whose true magnitude is below
 ``TINY`` (1e-287 / 1e-35) are judged by absolute error |y - f(x)| <= TINY instead.
 For the derivative, f is replaced by f' and κ by |x f''(x) / f'(x)|.
+
+Periodic entries (sin, snake) are functions of u = c·x.  When the product c·x is
+exact in floating point (c a power of two), nothing forces an error in u, and a
+correct sine reduces u exactly; what is left is the condition number with respect
+to the reduced argument r = u - kπ (|r| <= π/2), i.e. κ·|r/u|.  Without this, κ
+grows like |x| and excuses any answer past |x| ≈ 1e16 -- the mistake that hid
+snake's f'(1.2e214) = 0.986 (true 9.76e-5).
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import mpmath
@@ -112,7 +123,8 @@ class Table:
                 continue  # κ = 0, or the value is judged exactly / by absolute error
             d = evaluate(self.ref, "df", xi, self.params)
             d2 = second_derivative(self.ref, xi, self.params)
-            out[j] = float(abs(mpmath.mpf(xi) * d2 / d))
+            reduction = reduction_factor(exact_phase(self.ref, self.params), xi)
+            out[j] = float(abs(mpmath.mpf(xi) * d2 / d)) * reduction
         return out
 
 
@@ -129,21 +141,71 @@ def _kappa(x: float, f: Any, df: Any) -> float:
     return float(abs(mpmath.mpf(x) * df / f))
 
 
+def exact_phase(ref: Ref, params: Mapping[str, Any]) -> float | None:
+    """The phase factor c of a periodic entry when c·x is exact for every float x
+    (c a power of two), else None."""
+    if ref.phase is None:
+        return None
+    c = float(ref.phase(params))
+    return c if c != 0 and math.frexp(abs(c))[0] == 0.5 else None
+
+
+def reduction_factor(c: float | None, x: float) -> float:
+    """|r/u| for u = c·x and r = u - kπ its reduced argument (1 when c is None)."""
+    if c is None or x == 0 or not math.isfinite(x):
+        return 1.0
+    u = mpmath.mpf(c) * mpmath.mpf(x)
+    with mpmath.workdps(mpmath.mp.dps + max(0, int(mpmath.log10(abs(u))))):
+        r = u - mpmath.pi * mpmath.nint(u / mpmath.pi)
+    return float(abs(r / u))
+
+
+# The tables take minutes of mpmath at up to thousands of digits; they depend only on
+# reference.py, this file, the grid and the parameters, so they are kept on disk
+# (in .pytest_cache, ignored by git) under a key that changes when any of those does.
+DISK_CACHE = Path(__file__).resolve().parents[2] / ".pytest_cache" / "actlab-reference"
+_SOURCES_DIGEST = hashlib.sha1(b"".join(
+    (Path(__file__).parent / name).read_bytes() for name in ("reference.py", "helpers.py")
+)).hexdigest()[:16]
+
+
+def _disk_path(key: tuple[str, tuple[tuple[str, Any], ...], str]) -> Path:
+    digest = hashlib.sha1(repr((key, _SOURCES_DIGEST)).encode()).hexdigest()[:20]
+    return DISK_CACHE / f"{key[0]}-{key[2]}-{digest}.npz"
+
+
+def _compute_table(r: Ref, params: Mapping[str, Any], x: np.ndarray) -> tuple[np.ndarray, ...]:
+    f, df, kappa = [], [], []
+    phase = exact_phase(r, params)
+    for xi in x.astype(np.float64):
+        fv = evaluate(r, "f", float(xi), params)
+        dv = evaluate(r, "df", float(xi), params)
+        f.append(_to_float(fv))
+        df.append(_to_float(dv))
+        kappa.append(_kappa(float(xi), fv, dv) * reduction_factor(phase, float(xi)))
+    return np.array(f), np.array(df), np.array(kappa)
+
+
 def reference_table(name: str, params: Mapping[str, Any], dtype: Any) -> Table:
     """The reference for ``name`` with (full) ``params`` on ``accuracy_grid(dtype)``;
-    computed once per process and cached."""
+    computed once and cached in memory and on disk (see DISK_CACHE)."""
     key = (name, params_key(params), np.dtype(dtype).name)
     if key not in _TABLES:
         r = REFERENCES[name]
         x = accuracy_grid(dtype)
-        f, df, kappa = [], [], []
-        for xi in x.astype(np.float64):
-            fv = evaluate(r, "f", float(xi), params)
-            dv = evaluate(r, "df", float(xi), params)
-            f.append(_to_float(fv))
-            df.append(_to_float(dv))
-            kappa.append(_kappa(float(xi), fv, dv))
-        _TABLES[key] = Table(r, params, x, np.array(f), np.array(df), np.array(kappa))
+        path = _disk_path(key)
+        try:
+            with np.load(path) as stored:
+                f, df, kappa = stored["f"], stored["df"], stored["kappa"]
+            if f.shape != x.shape:
+                raise ValueError("stale table")
+        except (OSError, ValueError, KeyError):
+            f, df, kappa = _compute_table(r, params, x)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp.npz")
+            np.savez(partial, f=f, df=df, kappa=kappa)
+            os.replace(partial, path)  # atomic: parallel workers never read half a file
+        _TABLES[key] = Table(r, params, x, f, df, kappa)
     return _TABLES[key]
 
 

@@ -1,7 +1,6 @@
-"""A 50-digit mpmath reference for every elementwise catalogue entry: f and f'.
-
-Written from the textbook definitions in /work/shared/catalogue.md, independently
-of actlab's code: no actlab import here.  Each entry gives
+"""An mpmath reference for every elementwise catalogue entry: f and f', each written
+straight from its textbook definition, independently of actlab's code (no actlab
+import here, and none of its rearrangements).  Each entry gives
 
 * ``f(x, p)`` and ``df(x, p)``: the function and its derivative at the mpmath
   number ``x`` (the exact value of a float), ``p`` the entry's parameter values;
@@ -9,12 +8,20 @@ of actlab's code: no actlab import here.  Each entry gives
   non-default set for parametrised entries);
 * ``kinks(p)``: where f or f' is not differentiable (the derivative is not
   checked exactly there: its value is a convention, tested in test_contract.py);
-* ``domain(x, p)``: False outside the domain (the entry must return NaN there).
+* ``domain(x, p)``: False outside the domain (the entry must return NaN there);
+* ``phase``: for periodic entries, the factor c of the argument c·x of their sines
+  (helpers.py then judges them by the condition number of the *reduced* argument
+  when c·x is exact in floating point; see there).
 
-Where a textbook formula cancels catastrophically *even at 50 digits* (e.g.
-1 + tanh(u) for u = -1e300), the reference uses an algebraically identical form
-(noted at the spot) or raises the working precision with the magnitude of x
-(``boost``): the reference must be right before it can judge anything.
+A textbook formula may cancel catastrophically (1 + tanh(u) for u = -300, the
+squareplus x + √(x² + b) for x = -1e300).  Instead of rearranging it, ``evaluate``
+raises the working precision until two precisions agree: 50 and 400 digits, then
+400 and 800, ... up to 6400; a result that is 0 at both is confirmed at 1600 digits
+(a cancellation can give 0 at every low precision).  The second precision starts
+at 400 digits because a term can vanish at *both* of two low precisions while
+another term survives: in GELU-tanh's f' = (1 + tanh u)/2 + ..., 1 + tanh u is
+1e-138 at x = -16, lost at 50 and at 100 digits alike; every term that can move a
+float result (>= 1e-308) survives at 400.
 """
 
 from __future__ import annotations
@@ -44,11 +51,10 @@ class Ref:
     cases: tuple[dict[str, Any], ...] = ({},)
     kinks: Callable[[Mapping[str, Any]], tuple[float, ...]] = lambda p: ()
     domain: Callable[[Any, Mapping[str, Any]], bool] | None = None
-    # extra decimal digits per decade of |x| away from 1 (for formulas that cancel
-    # by a factor growing like |x|^k or |x|^-k; see squareplus, tanh_shrink)
-    boost: int = 0
     # f or f' has no limit at ±inf (oscillates): the entry must return NaN there
     no_limit: frozenset[str] = field(default_factory=frozenset)
+    # periodic entries: the factor c in the argument c·x of their sines and cosines
+    phase: Callable[[Mapping[str, Any]], float] | None = None
 
 
 # --- small textbook helpers ---------------------------------------------------------
@@ -72,18 +78,21 @@ def sech2(x: Any) -> Any:
 
 
 def erfc(z: Any) -> Any:
-    """erfc(z); for z > 30 the asymptotic series (Abramowitz & Stegun 7.1.23).
+    """erfc(z); for z > 30 its asymptotic series (Abramowitz & Stegun 7.1.23).
 
-    mpmath's own erfc overflows for z > 1e155 and takes milliseconds for large
-    z; 40 terms of the series are exact to far beyond 50 digits for z > 30.
+    mpmath's own erfc overflows for z > 1e155 and takes milliseconds for large z.
+    The series is summed until its terms fall below the working precision or start
+    to grow (past k ≈ z², where a z > 30 has made them smaller than 1e-390).
     """
     if z <= 30:
         return mpmath.erfc(z)
     inv = 1 / (2 * z * z)
-    term, total = mpf(1), mpf(1)
-    for k in range(1, 40):
-        term *= -(2 * k - 1) * inv
-        total += term
+    term, total, k = mpf(1), mpf(1), 1
+    while True:
+        following = -term * (2 * k - 1) * inv
+        if abs(following) >= abs(term) or abs(following) < mpmath.eps * abs(total):
+            break
+        term, total, k = following, total + following, k + 1
     return mpmath.exp(-z * z) / (z * mpmath.sqrt(mpmath.pi)) * total
 
 
@@ -236,8 +245,7 @@ def _gelu_u(x: Any) -> Any:
 
 def _gelu(x: Any, p: Mapping[str, Any]) -> Any:
     if p["approximate"] == "tanh":
-        # ½x(1 + tanh u) = x·σ(2u): the same number, without 1 + tanh u cancelling
-        return x * sigmoid(2 * _gelu_u(x))
+        return x / 2 * (1 + mpmath.tanh(_gelu_u(x)))
     return x * ncdf(x)
 
 
@@ -245,7 +253,7 @@ def _gelu_d(x: Any, p: Mapping[str, Any]) -> Any:
     if p["approximate"] == "tanh":
         u = _gelu_u(x)
         du = mpmath.sqrt(2 / mpmath.pi) * (1 + 3 * GELU_TANH_C * x**2)
-        return sigmoid(2 * u) + x * sech2(u) * du / 2
+        return (1 + mpmath.tanh(u)) / 2 + x * sech2(u) * du / 2
     return ncdf(x) + x * npdf(x)
 
 
@@ -281,13 +289,10 @@ ref(
     kinks=lambda p: (-2.0,),
 )
 ref(
-    # the textbook formula, at a precision that grows with |x| (x + √(x²+b) cancels
-    # like b/x² for x -> -inf)
     "squareplus",
     f=lambda x, p: (x + mpmath.sqrt(x * x + p["b"])) / 2,
     df=lambda x, p: (1 + x / mpmath.sqrt(x * x + p["b"])) / 2,
     cases=({}, {"b": 0.5}),
-    boost=2,
 )
 ref(
     "sparse_plus",
@@ -305,13 +310,9 @@ ref("exponential", f=lambda x, p: mpmath.exp(x), df=lambda x, p: mpmath.exp(x))
 
 
 def _log1mexp(x: Any, p: Mapping[str, Any]) -> Any:
-    # log(1 - e^-x): expm1 near 0 (1 - e^-x cancels), log1p for large x (1 - e^-x
-    # rounds to 1 at 50 digits) -- the two textbook ways to write the same number
     if x == 0:
         return mpf("-inf")
-    if x < 1:
-        return mpmath.log(-mpmath.expm1(-x))
-    return mpmath.log1p(-mpmath.exp(-x))
+    return mpmath.log(1 - mpmath.exp(-x))
 
 
 ref(
@@ -336,11 +337,9 @@ ref(
     kinks=lambda p: (-p["lambd"], p["lambd"]),
 )
 ref(
-    # x - tanh x cancels like x³/3 near 0: boosted precision keeps the textbook formula
     "tanh_shrink",
     f=lambda x, p: x - mpmath.tanh(x),
     df=lambda x, p: mpmath.tanh(x) ** 2,
-    boost=2,
 )
 
 # classic
@@ -351,6 +350,7 @@ ref(
     df=lambda x, p: p["omega"] * mpmath.cos(p["omega"] * x),
     cases=({}, {"omega": 30.0}),
     no_limit=frozenset({"f", "df"}),
+    phase=lambda p: p["omega"],
 )
 ref(
     "bent_identity",
@@ -369,6 +369,7 @@ ref(
     df=lambda x, p: 1 + mpmath.sin(2 * p["a"] * x),
     cases=({}, {"a": 0.5}),
     no_limit=frozenset({"df"}),
+    phase=lambda p: 2 * p["a"],  # sin²(ax) = (1 - cos 2ax)/2: period π/a, as sin(2ax)
 )
 ref(
     "lisht",
@@ -379,12 +380,48 @@ ref(
 
 # --- evaluation -------------------------------------------------------------------------
 
+FIRST_DIGITS = 50
+SECOND_DIGITS = 400
+MAX_DIGITS = 6400
+ZERO_CHECK_DIGITS = 1600
+AGREEMENT = mpf(10) ** -30  # relative difference of two precisions that counts as agreed
 
-def _digits_for(x: Any, boost: int) -> int:
-    if not boost or x == 0:
-        return mp.dps
-    decades = abs(int(mpmath.floor(mpmath.log10(abs(x)))))
-    return mp.dps + boost * decades + 10
+
+class NoAgreement(ArithmeticError):
+    """Two precisions never agreed up to MAX_DIGITS: the reference cannot judge this point."""
+
+
+def _agree(a: Any, b: Any) -> bool:
+    if mpmath.isnan(a) or mpmath.isnan(b):
+        return bool(mpmath.isnan(a) and mpmath.isnan(b))
+    if mpmath.isinf(a) or mpmath.isinf(b):
+        return bool(a == b)
+    return bool(abs(a - b) <= AGREEMENT * abs(b))
+
+
+def at_agreed_precision(compute: Callable[[], Any]) -> Any:
+    """``compute()`` at 50 and 400 digits, 400 and 800, ... until the two agree.
+
+    The answer is returned rounded to 50 digits.  A 0 at both precisions is
+    re-evaluated at 1600 digits: a cancellation (1 + tanh(-300)) gives 0 at every low
+    precision, and the ladder resumes from there if it was not a true 0.
+    """
+    digits = FIRST_DIGITS
+    with mpmath.workdps(digits):
+        low = compute()
+    while digits < MAX_DIGITS:
+        following = SECOND_DIGITS if digits == FIRST_DIGITS else 2 * digits
+        with mpmath.workdps(following):
+            high = compute()
+        if high == 0 and low == 0 and digits < ZERO_CHECK_DIGITS:
+            digits = ZERO_CHECK_DIGITS
+            with mpmath.workdps(digits):
+                low = compute()
+            continue
+        if _agree(low, high):
+            return +high  # unary plus rounds to the ambient 50 digits
+        digits, low = following, high
+    raise NoAgreement(f"no two precisions agreed up to {MAX_DIGITS} digits")
 
 
 def evaluate(r: Ref, which: str, x: float, p: Mapping[str, Any]) -> Any:
@@ -393,18 +430,14 @@ def evaluate(r: Ref, which: str, x: float, p: Mapping[str, Any]) -> Any:
     if r.domain is not None and not r.domain(xm, p):
         return mpf("nan")
     fn = r.f if which == "f" else r.df
-    with mpmath.workdps(_digits_for(xm, r.boost)):
-        value = fn(xm, p)
-    return +value  # rounded to the ambient 50 digits
+    return at_agreed_precision(lambda: fn(xm, p))
 
 
 def second_derivative(r: Ref, x: float, p: Mapping[str, Any]) -> Any:
-    """f''(x) by a central difference of the analytic f' in mpmath (for κ of f').
+    """f''(x), as mpmath's numerical derivative of the analytic f' (for κ of f').
 
-    The step is relative to x, so the difference never straddles a kink unless x
-    is one (kinks are excluded by the caller); 80 digits make it exact to ~20.
+    Away from kinks (excluded by the caller) f' is smooth; mpmath.diff chooses its
+    step from the working precision, and the ladder checks the result.
     """
     xm = mpf(x)
-    with mpmath.workdps(_digits_for(xm, r.boost) + 40):
-        h = abs(xm) * mpf(10) ** -30 if xm != 0 else mpf(10) ** -30
-        return (r.df(xm + h, p) - r.df(xm - h, p)) / (2 * h)
+    return at_agreed_precision(lambda: mpmath.diff(lambda t: r.df(t, p), xm))

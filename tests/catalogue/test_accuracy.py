@@ -1,6 +1,6 @@
 """Forward and derivative of every elementwise entry against the 50-digit mpmath
 reference (tests/catalogue/reference.py), over the whole finite range, with the
-criterion of design.md (see helpers.py); and the naive textbook formulas the
+criterion of docs/design.md (see helpers.py); and the naive textbook formulas the
 catalogue warns about, shown to fail the very same check."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def test_every_parametrised_entry_has_a_non_default_case() -> None:
 @pytest.mark.parametrize(("name", "case"), CASES, ids=[case_id(n, c) for n, c in CASES])
 def test_accuracy_against_mpmath(name: str, case: dict[str, Any], dtype: Any) -> None:
     if name not in actlab.names():
-        pytest.fail(f"{name} is in catalogue.md but not registered")
+        pytest.fail(f"{name} is in docs/design.md but not registered")
     problems = check_entry_accuracy(name, case, dtype)
     assert not problems, "\n".join(problems)
 

@@ -1,4 +1,4 @@
-"""The numerical contract of design.md, for every registered entry: shapes, dtypes,
+"""The numerical contract of docs/design.md, for every registered entry: shapes, dtypes,
 scalars and lists, rejected input types, no RuntimeWarning ever, NaN in -> NaN out,
 ±inf -> the mathematical limit, and the documented values at kinks."""
 
@@ -23,7 +23,7 @@ HALVING = {"glu", "swiglu", "geglu", "reglu"}  # split the axis in two halves a,
 
 
 def expected_shape(act: actlab.Activation, shape: tuple[int, ...]) -> tuple[int, ...]:
-    """Output shape from catalogue.md: GLU-type halves the last axis, maxout divides it."""
+    """Output shape from docs/design.md: GLU-type halves the last axis, maxout divides it."""
     if act.name in HALVING:
         return (*shape[:-1], shape[-1] // 2)
     if act.name == "maxout":

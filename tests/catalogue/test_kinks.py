@@ -1,5 +1,5 @@
 """Kinks and jumps: what an entry documents at a non-differentiable point is what it
-returns, and equals what PyTorch's autograd gives there (design.md: "agree with PyTorch
+returns, and equals what PyTorch's autograd gives there (docs/design.md: "agree with PyTorch
 where PyTorch has the function").
 
 The kinks are read from each entry's Documentation (they are stated for the default
@@ -19,7 +19,7 @@ import actlab
 from actlab.catalogue.metadata import Kink
 from actlab.torch.module import ActivationModule
 
-FAMILIES = ("steps", "piecewise_linear", "rectifiers", "classic")
+FAMILIES = ("steps", "piecewise_linear", "rectifiers", "periodic_and_classic")
 
 # torch functions for entries whose to_torch() is not torch's own module: sign has no
 # module; nn.Hardsigmoid is not exact in float64 (its backward uses float32(1/6))

@@ -1,5 +1,5 @@
-"""The registry: every entry of /work/shared/catalogue.md is there under its canonical
-name, aliases resolve, and a user's mistakes end in clear errors."""
+"""The registry: every entry of the catalogue's specification (docs/design.md) is there
+under its canonical name, aliases resolve, and a user's mistakes end in clear errors."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 import actlab
 from actlab.catalogue.registry import normalise
 
-# The spec: the canonical names listed in catalogue.md, section by section.
+# The spec: the canonical names listed in docs/design.md, section by section.
 CATALOGUE = {
     "steps": ["heaviside", "bipolar_step", "sign", "threshold"],
     "piecewise_linear": ["identity", "piecewise_linear", "hard_sigmoid", "hard_tanh", "relu6"],
@@ -29,7 +29,7 @@ CATALOGUE = {
 CANONICAL = [name for names in CATALOGUE.values() for name in names]
 VECTOR = set(CATALOGUE["vector"])
 
-# alias -> canonical name (catalogue.md and design.md)
+# alias -> canonical name (docs/design.md and docs/design.md)
 ALIASES = {
     "step": "heaviside",
     "binary_step": "heaviside",
@@ -46,7 +46,7 @@ ALIASES = {
 
 def test_every_catalogue_entry_is_registered() -> None:
     missing = sorted(set(CANONICAL) - set(actlab.names()))
-    assert not missing, f"catalogue.md entries not registered: {missing}"
+    assert not missing, f"docs/design.md entries not registered: {missing}"
 
 
 def test_nothing_is_registered_twice_in_the_spec() -> None:
@@ -164,7 +164,7 @@ def test_parameters_and_defaults_follow_the_catalogue() -> None:
 
 
 def test_torch_defaults_where_libraries_disagree() -> None:
-    """design.md: PyTorch's default, the others recorded in the entry."""
+    """docs/design.md: PyTorch's default, the others recorded in the entry."""
     assert float(actlab.get("leaky_relu")(-1.0)) == -0.01
     assert float(actlab.get("hard_sigmoid")(1.0)) == 1 / 6 + 1 / 2
     assert float(actlab.get("relu").derivative(0.0)) == 0.0

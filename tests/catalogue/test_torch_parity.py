@@ -5,7 +5,7 @@ scalar, empty and extreme inputs, in float16, bfloat16, float32 and float64.
 Where the two disagree beyond a tolerance relative to the magnitude, the 50-digit
 reference judges: ours must be at least as close to it as torch is (torch's
 sigmoid' and tanh' are computed from the output and lose all relative accuracy in
-the tails; catalogue.md, "known defects").
+the tails; docs/design.md, "known defects").
 
 Also: ``act.to_torch()`` gives the NumPy forward and derivative for every entry,
 and ``torch.autograd.gradcheck`` passes for every entry in float64.
@@ -392,7 +392,7 @@ KINK_CASES = [(n, k.at) for n in TORCH if n in actlab.names() and n not in NO_TO
 
 @pytest.mark.parametrize(("name", "at"), KINK_CASES, ids=[f"{n}@{a}" for n, a in KINK_CASES])
 def test_kink_conventions_agree_with_torch(name: str, at: float) -> None:
-    """design.md: value and derivative at a kink agree with PyTorch where it has the function."""
+    """docs/design.md: value and derivative at a kink agree with PyTorch where it has it."""
     act = actlab.get(name)
     fn = TORCH[name](act.params)
     assert fn is not None

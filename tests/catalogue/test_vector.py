@@ -1,5 +1,5 @@
 """Vector-valued entries: NumPy forward and vjp against torch autograd, on random shapes
-and axes; gradcheck through the torch modules; the numerical edge cases of design.md."""
+and axes; gradcheck through the torch modules; the numerical edge cases of docs/design.md."""
 
 from __future__ import annotations
 

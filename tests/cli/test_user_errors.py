@@ -118,3 +118,59 @@ def test_os_error_from_a_command_is_one_line(capsys: pytest.CaptureFixture[str],
     err = one_line_error(capsys, "lab", "run", "derivatives", "--quick", "--quiet",
                          "--out", str(tmp_path))
     assert "/somewhere/result.json: No space left on device" in err
+
+
+# --- a bug is not a user error ------------------------------------------------------
+
+
+@pytest.mark.parametrize("bug", [ValueError("a bug"), TypeError("a bug"), KeyError("a bug"),
+                                 OSError("a bug without a path")])
+def test_a_bug_keeps_its_traceback(monkeypatch: pytest.MonkeyPatch, bug: Exception) -> None:
+    """A ValueError (TypeError, KeyError, OSError without a path) from inside a command is a
+    programming error: it propagates with its traceback instead of becoming one line."""
+    from actlab.cli import catalogue_commands
+
+    def broken(family: str | None) -> None:
+        raise bug
+
+    monkeypatch.setattr(catalogue_commands, "_list", broken)
+    with pytest.raises(type(bug), match="a bug"):
+        main(["list"])
+
+
+def test_a_bug_exits_non_2_with_a_traceback(tmp_path: Path) -> None:
+    """The same through the console script: a traceback on stderr and exit code 1."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "broken.py"
+    script.write_text(
+        "import sys\n"
+        "from actlab.cli import catalogue_commands, run\n"
+        "def broken(family):\n"
+        "    raise ValueError('a bug, not a user error')\n"
+        "catalogue_commands._list = broken\n"
+        "sys.argv = ['actlab', 'list']\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode not in (0, 2), done.stderr
+    assert "Traceback (most recent call last)" in done.stderr
+    assert "ValueError: a bug, not a user error" in done.stderr
+    assert "actlab: error:" not in done.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("show", "elu", "-p", "alpha=-1"),
+    ("show", "elu", "-p", "alpha=inf"),
+    ("show", "softmax", "-p", "axis=3"),
+    ("show", "hard_tanh", "-p", "min_val=2"),
+    ("plot", "relu", "--xmin", "2", "--xmax", "1"),
+    ("lab", "run", "no_such_experiment"),
+    ("report", "--only", "no_such_experiment"),
+    ("list", "--family", "nonsense"),
+])
+def test_user_input_errors_are_one_line(capsys: pytest.CaptureFixture[str],
+                                        args: tuple[str, ...]) -> None:
+    one_line_error(capsys, *args)

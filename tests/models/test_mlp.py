@@ -131,7 +131,7 @@ def test_bad_arguments_raise_clear_errors() -> None:
 
 
 def test_n_parameters() -> None:
-    assert MLP([40, 100, 100, 10]).n_parameters == 15210  # Greydanus's MLP, claims.md
+    assert MLP([40, 100, 100, 10]).n_parameters == 15210  # Greydanus's MLP, docs/sources.md
 
 
 def test_shrinking_activations_get_wider_layers() -> None:

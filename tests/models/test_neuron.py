@@ -1,4 +1,4 @@
-"""A single neuron and seed 001's temperature converter."""
+"""A single neuron and notes B's temperature converter."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PyTorch builders: shapes, parameter counts (claims.md), activations by name."""
+"""PyTorch builders: shapes, parameter counts (docs/sources.md), activations by name."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def _count(model: nn.Module) -> int:
 
 def test_mnist1d_cnn_has_the_published_size() -> None:
     model = build_cnn()
-    assert _count(model) == 5210  # Greydanus 2020, claims.md
+    assert _count(model) == 5210  # Greydanus 2020, docs/sources.md
     assert model(torch.randn(4, 40)).shape == (4, 10)
     assert model(torch.randn(4, 1, 40)).shape == (4, 10)
 

@@ -2,14 +2,19 @@
 
 A quick report of two experiments is served over HTTP on 127.0.0.1 and opened
 from file://; the index, an atlas page and an experiment page must load with
-no console error and every image must decode (naturalWidth > 0).  CI installs
-Chromium: when it is missing this test fails rather than skips.
+no console error and every image must decode (naturalWidth > 0).
+
+Without Chromium and ChromeDriver (or selenium) these tests skip, with the reason
+shown in pytest's summary; with ACTLAB_REQUIRE_BROWSER=1 (set by .ci/run, which
+installs them) a missing browser is a failure, so CI never skips them.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
+import os
 import shutil
 import tempfile
 import threading
@@ -25,7 +30,29 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 EXPERIMENTS = "gallery,derivatives"
 ATLAS = ["relu", "sigmoid", "softmax", "elu"]  # gallery's quick panels, and a cases formula
 
+REQUIRE_BROWSER = "ACTLAB_REQUIRE_BROWSER"
+
 pytestmark = pytest.mark.browser
+
+
+def missing_browser_parts(paths: tuple[Path, ...] = (CHROMIUM, CHROMEDRIVER)) -> list[str]:
+    """What the browser tests need and this machine lacks (empty: all there)."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if importlib.util.find_spec("selenium") is None:
+        missing.append("the selenium package")
+    return missing
+
+
+def require_browser(missing: list[str]) -> None:
+    """Skip (with the reason) when parts are missing, or fail when the environment says
+    a browser must be there (ACTLAB_REQUIRE_BROWSER=1)."""
+    if not missing:
+        return
+    message = (f"headless browser test needs {', '.join(missing)} "
+               "(Debian: apt-get install chromium chromium-driver)")
+    if os.environ.get(REQUIRE_BROWSER) == "1":
+        pytest.fail(f"{message}; {REQUIRE_BROWSER}=1 makes it mandatory")
+    pytest.skip(message)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -64,10 +91,7 @@ def server(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[object]:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if missing:
-        pytest.fail(f"headless browser test needs {', '.join(missing)} "
-                    "(apt-get install chromium chromium-driver)")
+    require_browser(missing_browser_parts())
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -127,3 +151,17 @@ def test_index_works_from_file_url_and_links_to_the_pages(driver, site: Path) ->
     # colour-coded: a reproduced badge is drawn green-ish, a different colour from the text
     colour = verdicts[0].value_of_css_property("background-color")
     assert colour not in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def test_a_missing_browser_skips_or_fails_as_the_environment_says(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    absent = (tmp_path / "no-chromium", tmp_path / "no-chromedriver")
+    missing = missing_browser_parts(absent)
+    assert [str(p) for p in absent] == missing[:2]
+    monkeypatch.delenv(REQUIRE_BROWSER, raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"needs .*no-chromium"):
+        require_browser(missing)
+    monkeypatch.setenv(REQUIRE_BROWSER, "1")
+    with pytest.raises(pytest.fail.Exception, match="mandatory"):
+        require_browser(missing)
+    require_browser([])  # nothing missing: neither

@@ -22,7 +22,7 @@ def test_shape_on_any_leading_dimensions() -> None:
 
 
 def test_parameter_count_is_pieces_times_a_linear() -> None:
-    assert n_params(Maxout(10, 4)) == 2 * n_params(nn.Linear(10, 4))  # seed 003: doubled
+    assert n_params(Maxout(10, 4)) == 2 * n_params(nn.Linear(10, 4))  # notes D: doubled
     assert n_params(Maxout(10, 4, pieces=3)) == 3 * (10 * 4 + 4)
     assert n_params(Maxout(10, 4, bias=False)) == 2 * 10 * 4
 

@@ -1,4 +1,4 @@
-"""The catalogue: every activation, defined once (see design.md, pillar 1).
+"""The catalogue: every activation, defined once (see docs/design.md, pillar 1).
 
 Importing this package registers every family module.
 """

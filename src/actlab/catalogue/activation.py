@@ -10,11 +10,12 @@ once, against the back-end namespace ``xp`` (NumPy or PyTorch):
 
 ``p`` is the parameter mapping (plain floats for NumPy, tensors for learnable
 parameters in PyTorch).  The public methods here add the numerical contract of
-design.md: any shape, dtype kept, integers in float64, no RuntimeWarning.
+docs/design.md: any shape, dtype kept, integers in float64, no RuntimeWarning.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -23,7 +24,9 @@ import numpy as np
 
 from actlab.catalogue import torch_route
 from actlab.catalogue.backend import NUMPY, Array, Backend
+from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import Documentation, Param, Properties, Reference
+from actlab.errors import InvalidType, InvalidValue
 
 if TYPE_CHECKING:
     import torch
@@ -48,7 +51,7 @@ def _to_float_array(x: Any) -> tuple[np.ndarray, np.dtype, bool]:
         out_dtype = np.dtype(np.float64)
         arr = arr.astype(np.float64)
     else:
-        raise TypeError(
+        raise InvalidType(
             f"activations take real numbers (float, int or bool); got dtype {arr.dtype}"
         )
     return arr, out_dtype, is_python_scalar
@@ -90,7 +93,7 @@ class Activation:
     """An activation function with bound parameters (see the module docstring)."""
 
     name: ClassVar[str]
-    family: ClassVar[str]  # steps | piecewise_linear | rectifiers | sigmoidal | smooth | ...
+    family: ClassVar[Family]
     elementwise: ClassVar[bool] = True
     parameters: ClassVar[tuple[Param, ...]] = ()
     doc: ClassVar[Documentation]
@@ -102,7 +105,7 @@ class Activation:
         unknown = sorted(set(params) - set(known))
         if unknown:
             allowed = ", ".join(known) or "none"
-            raise TypeError(
+            raise InvalidType(
                 f"{self.name}: unknown parameter {unknown[0]!r} (parameters: {allowed})"
             )
         values: dict[str, Any] = {}
@@ -112,17 +115,23 @@ class Activation:
             if spec.check is not None and value is not None:
                 problem = spec.check(value)
                 if problem:
-                    raise ValueError(f"{self.name}: parameter {spec.name}={value!r} {problem}")
+                    raise InvalidValue(
+                        f"{self.name}: parameter {spec.name}={value!r} {problem}")
             values[spec.name] = value
         self._validate(values)
         self.params: Mapping[str, Any] = MappingProxyType(values)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the read-only parameter view cannot be pickled: rebuild from the plain values
+        # (copy.deepcopy, pickle, torch.save of a model holding this activation)
+        return (_rebuild, (type(self), dict(self.params)))
 
     def output_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
         """Shape of f(x) for x of ``shape`` (GLU and maxout shrink their axis; override)."""
         return shape
 
     def _validate(self, params: dict[str, Any]) -> None:
-        """Checks that involve several parameters (override; raise ValueError)."""
+        """Checks that involve several parameters (override; raise InvalidValue)."""
 
     # --- the mathematics, written once (override) --------------------------------
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
@@ -173,9 +182,17 @@ class Activation:
     def vjp(self, x: Any, grad_out: Any) -> Any:
         arr, out_dtype, scalar = _to_float_array(x)
         g = np.asarray(grad_out, dtype=arr.dtype)
-        g = np.broadcast_to(g, self.output_shape(arr.shape))
+        expected = self.output_shape(arr.shape)
+        try:
+            g = np.broadcast_to(g, expected)
+        except ValueError:
+            raise InvalidValue(
+                f"{self.name}.vjp: grad_out has shape {g.shape}, but f(x) for x of shape "
+                f"{arr.shape} has shape {expected} (grad_out must have that shape or "
+                "broadcast to it)"
+            ) from None
         p = self.params
-        if torch_route.takes(self, arr):
+        if arr.size >= torch_route.TORCH_MIN_SIZE:
             out = torch_route.vjp(self, arr, g)
         else:
             with np.errstate(all="ignore"):
@@ -204,9 +221,18 @@ class Activation:
     def formula(self) -> str:
         return self.doc.formula
 
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        """The properties with parameter values ``p`` (override where they depend on them;
+        the default is ``doc.properties``, which states them for the defaults)."""
+        return self.doc.properties
+
     @property
     def properties(self) -> Properties:
-        return self.doc.properties
+        """Range, monotonicity, smoothness, ... for the bound parameters, with the mean and
+        variance of f(z) for z ~ N(0, 1) (computed once per parameter set)."""
+        from actlab.catalogue.moments import bound_properties
+
+        return bound_properties(self)
 
     @property
     def references(self) -> tuple[Reference, ...]:
@@ -245,19 +271,32 @@ class VectorActivation(Activation):
         raise NotImplementedError  # abstract: every vector-valued entry defines it
 
 
+def _rebuild(cls: type[Activation], params: dict[str, Any]) -> Activation:
+    """Unpickling: the entry class with its parameter values."""
+    return cls(**params)
+
+
+def _finite_float(value: Any) -> float:
+    """A real number that is not NaN or ±inf, else TypeError/ValueError for _coerce."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise TypeError
+    number = float(value)
+    if not math.isfinite(number):
+        raise _NotFinite
+    return number
+
+
+class _NotFinite(Exception):
+    """A float parameter given as NaN or ±inf (no entry gives them a meaning)."""
+
+
 def _coerce(name: str, spec: Param, value: Any) -> Any:
     """Parameter value -> the Python type its kind asks for, or a clear TypeError."""
     try:
         if spec.kind == "float":
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-                raise TypeError
-            return float(value)
+            return _finite_float(value)
         if spec.kind == "optional_float":
-            if value is None:
-                return None
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-                raise TypeError
-            return float(value)
+            return None if value is None else _finite_float(value)
         if spec.kind == "int":
             if isinstance(value, bool) or int(value) != value:
                 raise TypeError
@@ -269,8 +308,12 @@ def _coerce(name: str, spec: Param, value: Any) -> Any:
         if not isinstance(value, str):
             raise TypeError
         return value
-    except (TypeError, ValueError):
-        raise TypeError(
+    except _NotFinite:
+        raise InvalidValue(
+            f"{name}: parameter {spec.name}={value!r} must be a finite number"
+        ) from None
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidType(
             f"{name}: parameter {spec.name} must be {spec.kind.replace('_', ' ')}, "
             f"got {value!r}"
         ) from None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 Smoothness = Literal["discontinuous", "C0", "C1", "C2", "Cinf"]
@@ -47,12 +47,17 @@ def one_of(*choices: str) -> Callable[[Any], str | None]:
 
 @dataclass(frozen=True)
 class Properties:
-    """What a user looks up when choosing an activation."""
+    """What a user looks up when choosing an activation, for given parameter values.
+
+    ``act.properties`` computes this record from the bound parameters (an entry's
+    ``doc.properties`` holds it for the defaults, without the Gaussian moments).
+    """
 
     range: tuple[float, float]  # image of the real line, as an interval (closure)
-    monotonic: bool
-    smoothness: Smoothness
-    # f(0) = 0 and the function takes both signs (however lopsided: GELU and ELU count)
+    monotonic: bool  # non-decreasing on the whole real line
+    smoothness: Smoothness  # the highest class the function belongs to everywhere
+    # f(0) = 0 and f takes both signs, however lopsided (GELU and ELU count): a shape
+    # fact, not a statement about the mean output -- that is ``normal_mean``
     zero_centred: bool
     bounded_below: bool
     bounded_above: bool
@@ -60,9 +65,25 @@ class Properties:
     saturates_right: bool  # f'(x) -> 0 as x -> +inf
     learnable: tuple[str, ...] = ()  # parameters the literature trains
     cost: int = 0  # transcendental calls per element in the forward pass
+    # E[f(z)] and Var[f(z)] for z ~ N(0, 1), by numerical integration against the
+    # normal density; None for vector-valued entries and where f is not defined on
+    # the whole line (log1mexp)
+    normal_mean: float | None = None
+    normal_variance: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def with_changes(self, **changes: Any) -> Properties:
+        """A copy with some fields replaced (entries derive theirs from the defaults')."""
+        return replace(self, **changes)
+
+
+ZERO_CENTRED_DEFINITION = (
+    "zero-centred here means f(0) = 0 and f takes both signs; it says nothing about "
+    "the mean output, which is E[f(z)] for z ~ N(0, 1)"
+)
+NORMAL_MOMENTS_DEFINITION = "E[f(z)], Var[f(z)]: mean and variance of f(z) for z ~ N(0, 1)"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
     Equivalent,
@@ -29,6 +30,7 @@ from actlab.catalogue.metadata import (
     non_negative,
 )
 from actlab.catalogue.registry import register
+from actlab.errors import InvalidValue
 
 if TYPE_CHECKING:
     import torch
@@ -36,11 +38,11 @@ if TYPE_CHECKING:
 
 INF = float("inf")
 SEED_002 = Reference(
-    "seed 002: study notes 'Activation function' (binary step, linear activation, "
+    "notes C: study notes 'Activation function' (binary step, linear activation, "
     "the collapse of stacked linear layers)"
 )
 SEED_003 = Reference(
-    "seed 003: lecture notes 'Activation function' (table of activations: linear, "
+    "notes D: lecture notes 'Activation function' (table of activations: linear, "
     "piece-wise linear for the SVM)"
 )
 MOBILENET_V3 = Reference("Searching for MobileNetV3", 2019, "Howard et al.")
@@ -63,13 +65,13 @@ def _corner_kinks(lo: float, hi: float, f_lo: float, f_hi: float) -> tuple[Kink,
 @register
 class Identity(Activation):
     name = "identity"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     aliases: ClassVar[dict[str, dict[str, Any]]] = {"linear": {}}
     doc = Documentation(
         formula=r"x",
         derivative_formula=r"1",
         summary="No non-linearity: stacked linear layers with it collapse to one linear map "
-        "(seed 002); used for regression outputs (Adaline, linear regression).",
+        "(notes C); used for regression outputs (Adaline, linear regression).",
         properties=Properties(
             range=(-INF, INF),
             monotonic=True,
@@ -106,12 +108,12 @@ class Identity(Activation):
 @register
 class PiecewiseLinear(Activation):
     name = "piecewise_linear"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     doc = Documentation(
         formula=r"\begin{cases}0 & x \le -\tfrac12\\ x + \tfrac12 & -\tfrac12 < x < \tfrac12"
         r"\\ 1 & x \ge \tfrac12\end{cases}",
         derivative_formula=r"\begin{cases}1 & |x| < \tfrac12\\ 0 & |x| \ge \tfrac12\end{cases}",
-        summary="The unit ramp of seed 003's table (listed for the support vector machine): "
+        summary="The unit ramp of notes D's table (listed for the support vector machine): "
         "a step with a linear transition of width 1.",
         properties=Properties(
             range=(0.0, 1.0),
@@ -127,7 +129,7 @@ class PiecewiseLinear(Activation):
         references=(SEED_003,),
         kinks=_corner_kinks(-0.5, 0.5, 0.0, 1.0),
         equivalents=(
-            Equivalent("seed", "seed 003 piece-wise linear table row", "identical"),
+            Equivalent("seed", "notes D piece-wise linear table row", "identical"),
             Equivalent("torch", "torch.nn.Hardtanh(0, 1) applied to x + 0.5",
                        "no module of its own"),
         ),
@@ -145,7 +147,7 @@ class PiecewiseLinear(Activation):
 @register
 class HardSigmoid(Activation):
     name = "hard_sigmoid"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     doc = Documentation(
         formula=r"\operatorname{clip}\!\left(\tfrac{x}{6} + \tfrac12,\, 0,\, 1\right) = "
         r"\tfrac{\operatorname{relu6}(x + 3)}{6}",
@@ -203,7 +205,7 @@ class HardSigmoid(Activation):
 @register
 class HardTanh(Activation):
     name = "hard_tanh"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     parameters = (
         Param("min_val", -1.0, "lower clip value", finite),
         Param("max_val", 1.0, "upper clip value (> min_val)", finite),
@@ -234,9 +236,13 @@ class HardTanh(Activation):
         notes=("Exact: a clip rounds nothing.",),
     )
 
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        return self.doc.properties.with_changes(range=(p["min_val"], p["max_val"]))
+
     def _validate(self, params: dict[str, Any]) -> None:
         if not params["min_val"] < params["max_val"]:
-            raise ValueError(
+            raise InvalidValue(
                 f"hard_tanh: min_val={params['min_val']!r} must be < "
                 f"max_val={params['max_val']!r}"
             )
@@ -256,7 +262,7 @@ class HardTanh(Activation):
 @register
 class ReLU6(Activation):
     name = "relu6"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     doc = Documentation(
         formula=r"\min(\max(0, x), 6)",
         derivative_formula=r"\begin{cases}1 & 0 < x < 6\\ 0 & \text{otherwise}\end{cases}",
@@ -305,7 +311,7 @@ class ReLU6(Activation):
 @register
 class HardSwish(Activation):
     name = "hard_swish"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     aliases: ClassVar[dict[str, dict[str, Any]]] = {"hard_silu": {}, "hswish": {}}
     doc = Documentation(
         formula=r"x\,\frac{\operatorname{relu6}(x + 3)}{6}",
@@ -361,7 +367,7 @@ class HardSwish(Activation):
 @register
 class HardMish(Activation):
     name = "hard_mish"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     doc = Documentation(
         formula=r"\tfrac12\,x\,\operatorname{clip}(x + 2, 0, 2)",
         derivative_formula=r"\begin{cases}0 & x < -2\\ x + 1 & -2 \le x \le 0\\ 1 & x > 0"
@@ -407,7 +413,7 @@ class HardMish(Activation):
 @register
 class HardShrink(Activation):
     name = "hard_shrink"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     parameters = (Param("lambd", 0.5, "half-width of the zeroed band (Keras: threshold)",
                         non_negative),)
     doc = Documentation(
@@ -442,6 +448,12 @@ class HardShrink(Activation):
         notes=("Exact; NaN propagates because |x| <= lambda is False for NaN.",),
     )
 
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        if p["lambd"] == 0.0:  # the identity
+            return self.doc.properties.with_changes(smoothness="Cinf")
+        return self.doc.properties
+
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.where(xp.abs(x) <= p["lambd"], 0.0, x)
 
@@ -457,7 +469,7 @@ class HardShrink(Activation):
 @register
 class SoftShrink(Activation):
     name = "soft_shrink"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     parameters = (Param("lambd", 0.5, "half-width of the zeroed band (Keras: threshold)",
                         non_negative),)
     doc = Documentation(
@@ -489,6 +501,12 @@ class SoftShrink(Activation):
                "keep full relative accuracy.",),
     )
 
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        if p["lambd"] == 0.0:  # the identity
+            return self.doc.properties.with_changes(smoothness="Cinf")
+        return self.doc.properties
+
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         lambd = p["lambd"]
         shrunk = xp.where(x > 0, x - lambd, x + lambd)  # NaN -> x + lambd = NaN
@@ -515,7 +533,7 @@ FENCHEL_YOUNG = Reference("Learning with Fenchel-Young losses", 2020,
 @register
 class SparsePlus(Activation):
     name = "sparse_plus"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     doc = Documentation(
         formula=r"\begin{cases}0 & x \le -1\\ \tfrac14 (x + 1)^2 & -1 < x < 1\\ x & x \ge 1"
         r"\end{cases}",
@@ -554,7 +572,7 @@ class SparsePlus(Activation):
 @register
 class SparseSigmoid(Activation):
     name = "sparse_sigmoid"
-    family = "piecewise_linear"
+    family = Family.PIECEWISE_LINEAR
     doc = Documentation(
         formula=r"\begin{cases}0 & x \le -1\\ \tfrac12 (x + 1) & -1 < x < 1\\ 1 & x \ge 1"
         r"\end{cases}",

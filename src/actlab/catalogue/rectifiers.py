@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
     Equivalent,
@@ -18,6 +19,7 @@ from actlab.catalogue.metadata import (
     positive,
 )
 from actlab.catalogue.registry import register
+from actlab.errors import InvalidValue
 
 if TYPE_CHECKING:
     from torch import nn
@@ -28,10 +30,24 @@ NAIR_HINTON = Reference(
 )
 
 
+def _two_slopes(props: Properties, slope: float) -> Properties:
+    """x for x > 0 and slope·x below: the properties of that shape for any real slope.
+
+    slope 1 is the identity; 0 is ReLU; a negative slope folds the left half up
+    (slope -1 is |x|): not monotonic, and bounded below by 0.
+    """
+    if slope == 1.0:
+        return props.with_changes(smoothness="Cinf")
+    if slope > 0.0:
+        return props
+    return props.with_changes(range=(0.0, INF), monotonic=slope == 0.0, bounded_below=True,
+                              saturates_left=slope == 0.0)
+
+
 @register
 class ReLU(Activation):
     name = "relu"
-    family = "rectifiers"
+    family = Family.RECTIFIERS
     doc = Documentation(
         formula=r"\max(0, x)",
         derivative_formula=r"\begin{cases}1 & x > 0\\ 0 & x \le 0\end{cases}",
@@ -76,7 +92,7 @@ class ReLU(Activation):
 @register
 class LeakyReLU(Activation):
     name = "leaky_relu"
-    family = "rectifiers"
+    family = Family.RECTIFIERS
     aliases: ClassVar[dict[str, dict[str, Any]]] = {"lrelu": {}}
     parameters = (
         Param("negative_slope", 0.01, "slope for x < 0 (torch 0.01; Keras function 0.2, "
@@ -114,6 +130,10 @@ class LeakyReLU(Activation):
         ),
     )
 
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        return _two_slopes(self.doc.properties, p["negative_slope"])
+
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         s = p["negative_slope"]
         if 0.0 < s <= 1.0:  # s*x >= x for x < 0 (s = 0 would give 0*inf = NaN): branch-free
@@ -134,7 +154,7 @@ class LeakyReLU(Activation):
 @register
 class ELU(Activation):
     name = "elu"
-    family = "rectifiers"
+    family = Family.RECTIFIERS
     parameters = (Param("alpha", 1.0, "value approached as x -> -inf is -alpha", positive),)
     doc = Documentation(
         formula=r"\begin{cases}x & x > 0\\ \alpha\,(e^{x} - 1) & x \le 0\end{cases}",
@@ -174,6 +194,12 @@ class ELU(Activation):
                "never alpha*e^x - 1 (a third-party defect that makes ELU(0) = alpha - 1).",),
     )
 
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        # slopes alpha at 0- and 1 at 0+: continuously differentiable only for alpha = 1
+        return self.doc.properties.with_changes(
+            range=(-p["alpha"], INF), smoothness="C1" if p["alpha"] == 1.0 else "C0")
+
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.where(x > 0, x, p["alpha"] * xp.expm1(xp.minimum(x, 0.0)))
 
@@ -189,7 +215,7 @@ class ELU(Activation):
 @register
 class PReLU(Activation):
     name = "prelu"
-    family = "rectifiers"
+    family = Family.RECTIFIERS
     parameters = (
         Param("a", 0.25, "slope for x <= 0, learned by backprop (torch init=0.25)",
               learnable=True),
@@ -216,9 +242,9 @@ class PReLU(Activation):
         references=(
             Reference("Delving deep into rectifiers: surpassing human-level performance on "
                       "ImageNet classification", 2015, "He, Zhang, Ren & Sun"),
-            Reference("seed 003: lecture notes 'Activation function' (LReLU & PReLU, "
+            Reference("notes D: lecture notes 'Activation function' (LReLU & PReLU, "
                       "f(x) = max(αx, x))"),
-            Reference("seed 000: blog post '활성화 함수란?' (prelu(x, alpha) with alpha = 0.1)",
+            Reference("notes A: blog post '활성화 함수란?' (prelu(x, alpha) with alpha = 0.1)",
                       2022, "하성민 (Ha Seong-min)"),
         ),
         kinks=(
@@ -230,11 +256,15 @@ class PReLU(Activation):
                        "its weight is float32: call .double() for float64 input"),
             Equivalent("keras", "keras.layers.PReLU()",
                        "alpha initialised to 0 and one slope per unit by default"),
-            Equivalent("seed", "seed 000/002 prelu(x, alpha)", "alpha = 0.1, not learned"),
+            Equivalent("seed", "notes A, C prelu(x, alpha)", "alpha = 0.1, not learned"),
         ),
-        notes=("max(αx, x) (seed 003) equals this only for a <= 1; the where() form holds for "
+        notes=("max(αx, x) (notes D) equals this only for a <= 1; the where() form holds for "
                "every a.",),
     )
+
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        return _two_slopes(self.doc.properties, p["a"])
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         # a may be a tensor (nn.Parameter): autograd then gives df/da = x for x <= 0
@@ -252,7 +282,7 @@ class PReLU(Activation):
 @register
 class RReLU(Activation):
     name = "rrelu"
-    family = "rectifiers"
+    family = Family.RECTIFIERS
     parameters = (
         Param("lower", 1.0 / 8.0, "lower bound of the random slope", finite),
         Param("upper", 1.0 / 3.0, "upper bound of the random slope (>= lower)", finite),
@@ -292,9 +322,14 @@ class RReLU(Activation):
                "its derivative are deterministic (evaluation mode).",),
     )
 
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        # evaluation mode, the function the NumPy reference computes
+        return _two_slopes(self.doc.properties, 0.5 * (p["lower"] + p["upper"]))
+
     def _validate(self, params: dict[str, Any]) -> None:
         if not params["lower"] <= params["upper"]:
-            raise ValueError(
+            raise InvalidValue(
                 f"rrelu: lower={params['lower']!r} must be <= upper={params['upper']!r}"
             )
 
@@ -320,7 +355,7 @@ SELU_SCALE = 1.0507009873554804934193349852946
 @register
 class SELU(Activation):
     name = "selu"
-    family = "rectifiers"
+    family = Family.RECTIFIERS
     parameters = (
         Param("alpha", SELU_ALPHA, "ELU alpha (1.6732632423543772848170429916717)", positive),
         Param("scale", SELU_SCALE, "lambda, the output scale "
@@ -348,7 +383,7 @@ class SELU(Activation):
         references=(
             Reference("Self-normalizing neural networks", 2017,
                       "Klambauer, Unterthiner, Mayr & Hochreiter"),
-            Reference("seed 003: lecture notes 'Activation function' (SELU: "
+            Reference("notes D: lecture notes 'Activation function' (SELU: "
                       "λ(αe^x − α) for x <= 0)"),
         ),
         kinks=(
@@ -364,6 +399,13 @@ class SELU(Activation):
         ),
         notes=("expm1 for the negative branch: accurate near 0, where λα(e^x - 1) cancels.",),
     )
+
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        # slopes lambda*alpha at 0- and lambda at 0+: C1 only for alpha = 1
+        return self.doc.properties.with_changes(
+            range=(-p["scale"] * p["alpha"], INF),
+            smoothness="C1" if p["alpha"] == 1.0 else "C0")
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         scale = p["scale"]
@@ -384,7 +426,7 @@ class SELU(Activation):
 @register
 class CELU(Activation):
     name = "celu"
-    family = "rectifiers"
+    family = Family.RECTIFIERS
     parameters = (Param("alpha", 1.0, "value approached as x -> -inf is -alpha", positive),)
     doc = Documentation(
         formula=r"\max(0, x) + \min\!\left(0,\ \alpha\,(e^{x/\alpha} - 1)\right)",
@@ -413,6 +455,10 @@ class CELU(Activation):
                "1 on both sides of 0 (PyTorch returns 1 there too).",),
     )
 
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        return self.doc.properties.with_changes(range=(-p["alpha"], INF))
+
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         alpha = p["alpha"]
         return xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0.0) / alpha))
@@ -429,7 +475,7 @@ class CELU(Activation):
 @register
 class ReLUSquared(Activation):
     name = "relu_squared"
-    family = "rectifiers"
+    family = Family.RECTIFIERS
     aliases: ClassVar[dict[str, dict[str, Any]]] = {"squared_relu": {}, "relu2": {}}
     doc = Documentation(
         formula=r"\max(0, x)^2",

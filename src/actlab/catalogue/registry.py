@@ -6,6 +6,8 @@ import difflib
 from typing import Any, TypeVar
 
 from actlab.catalogue.activation import Activation
+from actlab.catalogue.docstring import entry_docstring
+from actlab.errors import InvalidType, UnknownName
 
 _ENTRIES: dict[str, type[Activation]] = {}
 _ALIASES: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -13,7 +15,7 @@ _ALIASES: dict[str, tuple[str, dict[str, Any]]] = {}
 A = TypeVar("A", bound=type[Activation])
 
 
-class ActivationNotFound(KeyError):
+class ActivationNotFound(UnknownName):
     """An unknown activation name; the message suggests the closest known names."""
 
     def __init__(self, name: str, suggestions: list[str]) -> None:
@@ -22,12 +24,14 @@ class ActivationNotFound(KeyError):
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
         super().__init__(f"unknown activation {name!r}{hint} (see `actlab list`)")
 
-    def __str__(self) -> str:  # KeyError would quote the message
-        return str(self.args[0])
-
 
 def normalise(name: str) -> str:
     """'Leaky-ReLU' and 'leaky relu' both become 'leaky_relu'."""
+    if not isinstance(name, str):
+        raise InvalidType(
+            f"an activation name must be a string such as 'relu', got {type(name).__name__} "
+            f"{name!r} (see actlab.names())"
+        )
     return name.strip().lower().replace("-", "_").replace(" ", "_")
 
 
@@ -36,6 +40,7 @@ def register(cls: A) -> A:
     if cls.name in _ENTRIES or cls.name in _ALIASES:
         raise ValueError(f"activation {cls.name!r} registered twice")
     _ENTRIES[cls.name] = cls
+    cls.__doc__ = entry_docstring(cls)  # help(actlab.get(name)): formula, parameters, ...
     for alias, fixed in cls.aliases.items():
         key = normalise(alias)
         if key in _ENTRIES or key in _ALIASES:

@@ -1,7 +1,7 @@
 """Sigmoidal entries: S-shaped squashing functions, their logarithms and relatives.
 
 Every formula here is written in a form that keeps full *relative* accuracy in
-both tails (see design.md, numerical contract): exponentials only of
+both tails (see docs/design.md, numerical contract): exponentials only of
 non-positive arguments, derivatives from the input (σ(x)σ(-x), sech²) rather
 than from the output (σ(1-σ), 1-tanh²), and explicit limits at ±inf instead
 of inf/inf or inf·0 accidents.
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
     Equivalent,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 INF = float("inf")
 NAN = float("nan")
 LN2 = math.log(2.0)
-FAMILY = "sigmoidal_smooth"
+FAMILY = Family.SIGMOIDAL
 
 RUMELHART = Reference(
     "Learning representations by back-propagating errors",
@@ -85,7 +86,7 @@ class Sigmoid(Activation):
             saturates_right=True,
             cost=1,
         ),
-        references=(RUMELHART, Reference("seed 003 (activation function table)")),
+        references=(RUMELHART, Reference("notes D (activation function table)")),
         equivalents=(
             Equivalent("torch", "torch.nn.Sigmoid()", TORCH_SIGMOID_GRAD),
             Equivalent("keras", "keras.activations.sigmoid", TORCH_SIGMOID_GRAD),
@@ -134,7 +135,7 @@ class Tanh(Activation):
             saturates_right=True,
             cost=1,
         ),
-        references=(LECUN_EFFICIENT_BACKPROP, Reference("seeds 000-003")),
+        references=(LECUN_EFFICIENT_BACKPROP, Reference("notes A–D")),
         equivalents=(
             Equivalent("torch", "torch.nn.Tanh()",
                        "autograd uses 1 - tanh²: 0 instead of 4e^-2|x| for |x| > ~19 (float64)"),
@@ -353,6 +354,15 @@ class Softplus(Activation):
             "With threshold t (not None) the function jumps by log1p(e^-t)/beta at x = t/beta.",
         ),
     )
+
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        t = p["threshold"]
+        if t is None:
+            return self.doc.properties
+        # at x = t/beta the value drops from softplus to x, by log1p(e^-t)/beta > 0
+        return self.doc.properties.with_changes(
+            range=(min(0.0, t / p["beta"]), INF), monotonic=False, smoothness="discontinuous")
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         beta = p["beta"]
@@ -574,6 +584,11 @@ class ISRU(Activation):
             "|x| > 1: underflows gracefully instead of overflowing.",
         ),
     )
+
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        limit = 1.0 / math.sqrt(p["alpha"])
+        return self.doc.properties.with_changes(range=(-limit, limit))
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         alpha = p["alpha"]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
     Equivalent,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from torch import nn
 
 INF = float("inf")
-FAMILY = "sigmoidal_smooth"
+FAMILY = Family.SELF_GATED
 
 SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 GELU_TANH_CUBIC = 0.044715
@@ -46,6 +47,8 @@ SIGMOID_GATE_CLIP = 800.0
 NORMAL_GATE_CLIP = 40.0
 # |x| beyond which the tanh-GELU gate σ(2u) is exactly 0 or 1 and its slope 0
 GELU_TANH_CLIP = 100.0
+# min over x of x·σ(x), at x ≈ -1.27846 (Swish's minimum is this divided by beta)
+SILU_MINIMUM = -0.27846454276
 
 HENDRYCKS_GIMPEL = Reference("Gaussian error linear units (GELUs)", 2016, "Hendrycks & Gimpel")
 RAMACHANDRAN = Reference("Searching for activation functions", 2017,
@@ -126,6 +129,12 @@ class GELU(Activation):
         ),
     )
 
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        if p["approximate"] == "tanh":  # its minimum, at x ≈ -0.75246, is a little lower
+            return self.doc.properties.with_changes(range=(-0.17004075057, INF))
+        return self.doc.properties
+
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         fused = xp.gelu_fused(x, p["approximate"])
         return self._stable_forward(x, p, xp) if fused is None else fused
@@ -205,7 +214,7 @@ class SiLU(Activation):
         summary="Sigmoid-weighted linear unit (Swish with β = 1): smooth, non-monotonic "
         "dip to -0.2785 at x ≈ -1.2785, linear for large x.",
         properties=_self_gated_properties(-0.27846454276),  # at x ≈ -1.27846
-        references=(ELFWING, HENDRYCKS_GIMPEL, RAMACHANDRAN, Reference("seed 003")),
+        references=(ELFWING, HENDRYCKS_GIMPEL, RAMACHANDRAN, Reference("notes D")),
         equivalents=(
             Equivalent("torch", "torch.nn.SiLU()"),
             Equivalent("keras", "keras.activations.silu", "also exported as swish"),
@@ -275,6 +284,20 @@ class Swish(Activation):
         if not xp.any_non_finite(z):  # the usual case: nothing to fix
             return z
         return xp.where(xp.isnan(z) & ~xp.isnan(x), 0.0, z)
+
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        beta = p["beta"]
+        props = self.doc.properties
+        if beta == 0.0:  # x/2
+            return props.with_changes(range=(-INF, INF), monotonic=True, bounded_below=False,
+                                      saturates_left=False)
+        if beta > 0.0:  # min over x of x·σ(βx) is silu's minimum / β
+            return props.with_changes(range=(SILU_MINIMUM / beta, INF))
+        # β < 0: x·σ(βx) = -silu(|β|(-x))/|β|, silu mirrored through the origin
+        return props.with_changes(range=(-INF, -SILU_MINIMUM / -beta), bounded_below=False,
+                                  bounded_above=True, saturates_left=False,
+                                  saturates_right=True)
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         # This forward is also differentiated by torch autograd (beta is learnable), so ±inf
@@ -372,7 +395,7 @@ class Mish(Activation):
 @register
 class Squareplus(Activation):
     name = "squareplus"
-    family = FAMILY
+    family = Family.SIGMOIDAL  # an algebraic softplus, not a gate
     parameters = (
         Param("b", 4.0, "curvature near 0: squareplus(0) = √b/2; b = 0 is ReLU",
               non_negative),
@@ -410,8 +433,16 @@ class Squareplus(Activation):
         ),
     )
 
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        if p["b"] == 0.0:  # (x + |x|)/2 = max(x, 0): ReLU, with its kink at 0
+            return self.doc.properties.with_changes(smoothness="C0")
+        return self.doc.properties
+
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         b = p["b"]
+        if b == 0.0:  # ReLU: the rationalised branch below is 0/0 at x = -5e-324
+            return xp.maximum(x, 0.0)
         h = xp.hypot(x, xp.full_like(x, math.sqrt(b)))
         half_h, half_x = 0.5 * h, 0.5 * x
         return xp.where(x >= 0, half_x + half_h, (0.25 * b) / (half_h - half_x))

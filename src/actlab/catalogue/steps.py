@@ -1,7 +1,7 @@
 """Steps and thresholds: the perceptron's all-or-nothing activations.
 
 Their derivative is 0 wherever it exists (a step carries no gradient
-information, which is why backprop replaced them with sigmoids, seed 004);
+information, which is why backprop replaced them with sigmoids, notes E);
 at each jump we return 0 as well and record the convention as a Kink.
 NaN in gives NaN out for the value and the derivative, although a bare
 ``where(x > t, ...)`` would send NaN to the else branch.
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
     Equivalent,
@@ -30,17 +31,17 @@ if TYPE_CHECKING:
 
 INF = float("inf")
 SEED_001 = Reference(
-    "seed 001: Handong lecture slides on activation functions "
+    "notes B: Handong lecture slides on activation functions "
     "(파이썬으로 배우는 기계학습, 3주차: unipolar and bipolar step functions)",
     None,
     "김영섭 (Kim Young-sup)",
 )
 SEED_003 = Reference(
-    "seed 003: lecture notes 'Activation function' (table of activations: "
+    "notes D: lecture notes 'Activation function' (table of activations: "
     "unit step with 0.5 at 0, sign, linear, piece-wise linear)"
 )
 SEED_004 = Reference(
-    "seed 004: study notes on the Heaviside function and the perceptron "
+    "notes E: study notes on the Heaviside function and the perceptron "
     "(step_function returns 1 if x > 0 else 0)"
 )
 ROSENBLATT = Reference(
@@ -61,15 +62,15 @@ def _zero_derivative(x: Array, xp: Backend) -> Array:
 @register
 class Heaviside(Activation):
     name = "heaviside"
-    family = "steps"
+    family = Family.STEPS
     aliases: ClassVar[dict[str, dict[str, Any]]] = {"step": {}, "binary_step": {}, "unit_step": {}}
     parameters = (
         Param("t", 0.0, "threshold: the step is at x = t", finite),
         Param(
             "at_threshold",
             1.0,
-            "value returned at x = t exactly (seeds 001/002: 1; seed 003's table: 0.5; "
-            "seed 004 and numpy.heaviside(x, 0): 0)",
+            "value returned at x = t exactly (notes B, C: 1; notes D's table: 0.5; "
+            "notes E and numpy.heaviside(x, 0): 0)",
             finite,
         ),
     )
@@ -98,7 +99,7 @@ class Heaviside(Activation):
                 value=1.0,
                 derivative=0.0,
                 note="jump from 0 to 1; the value at the jump is at_threshold (default 1, "
-                "as seeds 001/002; seed 003 uses 0.5, seed 004 uses 0); derivative 0 by "
+                "as notes B, C; notes D uses 0.5, notes E uses 0); derivative 0 by "
                 "convention (PyTorch's torch.heaviside has no derivative at all)",
             ),
         ),
@@ -109,10 +110,10 @@ class Heaviside(Activation):
                 "a function, not a module; autograd raises 'derivative for aten::heaviside "
                 "is not implemented'",
             ),
-            Equivalent("seed", "seed 001 step(x): 1 if x >= 0 else 0", "identical"),
-            Equivalent("seed", "seed 002 binary_step(x, threshold=0)", "identical"),
-            Equivalent("seed", "seed 003 unit step table", "value 0.5 at x = 0"),
-            Equivalent("seed", "seed 004 step_function(x): 1 if x > 0 else 0",
+            Equivalent("seed", "notes B step(x): 1 if x >= 0 else 0", "identical"),
+            Equivalent("seed", "notes C binary_step(x, threshold=0)", "identical"),
+            Equivalent("seed", "notes D unit step table", "value 0.5 at x = 0"),
+            Equivalent("seed", "notes E step_function(x): 1 if x > 0 else 0",
                        "value 0 at x = 0 (at_threshold=0)"),
         ),
         notes=(
@@ -120,6 +121,12 @@ class Heaviside(Activation):
             "NaN is passed through explicitly (x > t is False for NaN).",
         ),
     )
+
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        h = p["at_threshold"]  # the value at the jump joins the image
+        return self.doc.properties.with_changes(range=(min(0.0, h), max(1.0, h)),
+                                                monotonic=0.0 <= h <= 1.0)
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         t = p["t"]
@@ -134,11 +141,11 @@ class Heaviside(Activation):
 @register
 class BipolarStep(Activation):
     name = "bipolar_step"
-    family = "steps"
+    family = Family.STEPS
     doc = Documentation(
         formula=r"\begin{cases}1 & x \ge 0\\ -1 & x < 0\end{cases}",
         derivative_formula=r"0 \quad (x \ne 0;\ \text{returned as } 0 \text{ at } 0)",
-        summary="The bipolar step of seed 001: ±1 outputs, the perceptron with targets -1/+1.",
+        summary="The bipolar step of notes B: ±1 outputs, the perceptron with targets -1/+1.",
         properties=Properties(
             range=(-1.0, 1.0),
             monotonic=True,
@@ -153,11 +160,11 @@ class BipolarStep(Activation):
         references=(SEED_001, ROSENBLATT),
         kinks=(
             Kink(at=0.0, value=1.0, derivative=0.0,
-                 note="jump from -1 to 1; 1 at 0 as seed 001 (x >= 0); derivative 0 by "
+                 note="jump from -1 to 1; 1 at 0 as notes B (x >= 0); derivative 0 by "
                  "convention"),
         ),
         equivalents=(
-            Equivalent("seed", "seed 001 bipolar step: 1 if z >= 0 else -1", "identical"),
+            Equivalent("seed", "notes B bipolar step: 1 if z >= 0 else -1", "identical"),
             Equivalent("torch", "torch.where(x >= 0, 1.0, -1.0)",
                        "no module; torch.sign differs at 0 (returns 0)"),
         ),
@@ -175,13 +182,13 @@ class BipolarStep(Activation):
 @register
 class Sign(Activation):
     name = "sign"
-    family = "steps"
+    family = Family.STEPS
     aliases: ClassVar[dict[str, dict[str, Any]]] = {"signum": {}}
     doc = Documentation(
         formula=r"\operatorname{sign}(x) = \begin{cases}1 & x > 0\\ 0 & x = 0\\ "
         r"-1 & x < 0\end{cases}",
         derivative_formula=r"0 \quad (x \ne 0;\ \text{returned as } 0 \text{ at } 0)",
-        summary="The signum function: -1, 0 or 1; a perceptron variant (seed 003's table).",
+        summary="The signum function: -1, 0 or 1; a perceptron variant (notes D's table).",
         properties=Properties(
             range=(-1.0, 1.0),
             monotonic=True,
@@ -202,7 +209,7 @@ class Sign(Activation):
         equivalents=(
             Equivalent("torch", "torch.sign(x)",
                        "a function, not a module; torch.sign(NaN) = 0, ours is NaN"),
-            Equivalent("seed", "seed 003 sign (signum) table", "identical"),
+            Equivalent("seed", "notes D sign (signum) table", "identical"),
         ),
         notes=("Comparisons only; NaN is passed through explicitly (torch.sign would give 0).",),
     )
@@ -218,7 +225,7 @@ class Sign(Activation):
 @register
 class Threshold(Activation):
     name = "threshold"
-    family = "steps"
+    family = Family.STEPS
     parameters = (
         Param("t", 0.0, "threshold: inputs at or below it are replaced (torch: threshold, "
               "no default)", finite),
@@ -229,7 +236,7 @@ class Threshold(Activation):
         formula=r"\begin{cases}x & x > t\\ v & x \le t\end{cases}\quad(t = 0,\ v = 0)",
         derivative_formula=r"\begin{cases}1 & x > t\\ 0 & x \le t\end{cases}",
         summary="Pass the input through above a threshold, replace it by a constant below; "
-        "ReLU with the defaults; seed 001's temperature-converter neuron is "
+        "ReLU with the defaults; notes B's temperature-converter neuron is "
         "threshold(t=32, value=32) applied to 9/5·C + 32.",
         properties=Properties(
             range=(0.0, INF),  # with the defaults t = value = 0
@@ -260,6 +267,14 @@ class Threshold(Activation):
         ),
         notes=("Comparisons only; NaN propagates because x <= t is False for NaN.",),
     )
+
+
+    def describe(self, p: Mapping[str, Any]) -> Properties:
+        t, v = p["t"], p["value"]
+        return self.doc.properties.with_changes(
+            range=(min(t, v), INF),
+            monotonic=v <= t,
+            smoothness="C0" if v == t else "discontinuous")
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         # written as x <= t (not x > t) so that NaN falls on the x side, as in PyTorch

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from actlab.catalogue.activation import Activation, VectorActivation
 from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
     Equivalent,
@@ -33,6 +34,7 @@ from actlab.catalogue.metadata import (
     Smoothness,
 )
 from actlab.catalogue.registry import get, register
+from actlab.errors import InvalidValue
 
 if TYPE_CHECKING:
     from torch import nn
@@ -48,7 +50,7 @@ BRIDLE = Reference(
     1990,
     "Bridle",
 )
-SEEDS_SOFTMAX = Reference("seed notes 000 and 002 (softmax for the output layer)", None, "seed")
+SEEDS_SOFTMAX = Reference("notes A and C (softmax for the output layer)", None, "seed")
 DAUPHIN = Reference(
     "Language modeling with gated convolutional networks", 2017,
     "Dauphin, Fan, Auli & Grangier",
@@ -75,7 +77,7 @@ class _AlongAxis(VectorActivation):
 
     def _axis(self, ndim: int, axis: int) -> int:
         if not -max(ndim, 1) <= axis < max(ndim, 1):
-            raise ValueError(
+            raise InvalidValue(
                 f"{self.name}: axis {axis} is out of range for an input with {ndim} dimension(s)"
             )
         return axis % max(ndim, 1)
@@ -151,7 +153,7 @@ def _log_softmax(x: Array, axis: int, xp: Backend) -> Array:
 @register
 class Softmax(_AlongAxis):
     name = "softmax"
-    family = "vector"
+    family = Family.VECTOR
     doc = Documentation(
         formula=r"\mathrm{softmax}(x)_i = \frac{e^{x_i - m}}{\sum_j e^{x_j - m}},"
         r"\quad m = \max_j x_j",
@@ -180,7 +182,7 @@ class Softmax(_AlongAxis):
             Equivalent("jax", "jax.nn.softmax(x, axis=-1)",
                        "also takes a `where` mask"),
             Equivalent("seed", "np.exp(x) / np.sum(np.exp(x))",
-                       "seeds 000/002 without the max shift: overflows to NaN at x ≈ 710"),
+                       "notes A, C without the max shift: overflows to NaN at x ≈ 710"),
         ),
         notes=(
             "Shift by the row maximum: e^(x_i - max) <= 1, so softmax([1000, 1000]) = "
@@ -212,7 +214,7 @@ class Softmax(_AlongAxis):
 @register
 class LogSoftmax(_AlongAxis):
     name = "log_softmax"
-    family = "vector"
+    family = Family.VECTOR
     doc = Documentation(
         formula=r"\mathrm{log\_softmax}(x)_i = x_i - \log\sum_j e^{x_j}"
         r" = (x_i - m) - \log\sum_j e^{x_j - m},\quad m = \max_j x_j",
@@ -268,7 +270,7 @@ class LogSoftmax(_AlongAxis):
 @register
 class Softmin(_AlongAxis):
     name = "softmin"
-    family = "vector"
+    family = Family.VECTOR
     doc = Documentation(
         formula=r"\mathrm{softmin}(x)_i = \mathrm{softmax}(-x)_i"
         r" = \frac{e^{-(x_i - m)}}{\sum_j e^{-(x_j - m)}},\quad m = \min_j x_j",
@@ -339,7 +341,7 @@ def _sparsemax(x: Array, axis: int, xp: Backend) -> Array:
 @register
 class Sparsemax(_AlongAxis):
     name = "sparsemax"
-    family = "vector"
+    family = Family.VECTOR
     doc = Documentation(
         formula=r"\mathrm{sparsemax}(x) = \arg\min_{p \in \Delta}\lVert p - x\rVert_2^2"
         r" = \big[x_i - \tau(x)\big]_+,\quad \tau = \frac{\sum_{j \le k} x_{(j)} - 1}{k},"
@@ -413,7 +415,7 @@ class _Gated(_AlongAxis):
 
     def _axis_size_out(self, n: int, p: Mapping[str, Any]) -> tuple[int]:
         if n % 2:
-            raise ValueError(
+            raise InvalidValue(
                 f"{self.name}: the size along axis {p['axis']} must be even to split it "
                 f"into halves a, b; got {n}"
             )
@@ -470,7 +472,7 @@ GATED_SATURATION_NOTE = (
 class GLU(_Gated):
     name = "glu"
     gate_entry = "sigmoid"
-    family = "vector"
+    family = Family.VECTOR
     doc = Documentation(
         formula=r"\mathrm{GLU}(x) = a \odot \sigma(b),\quad x = [a, b]"
         r"\text{ split in halves along the axis}",
@@ -502,7 +504,7 @@ class GLU(_Gated):
 class SwiGLU(_Gated):
     name = "swiglu"
     gate_entry = "silu"
-    family = "vector"
+    family = Family.VECTOR
     doc = Documentation(
         formula=r"\mathrm{SwiGLU}(x) = a \odot \mathrm{silu}(b) = a \odot b\,\sigma(b)",
         derivative_formula=r"\frac{\partial}{\partial a} = g \odot b\,\sigma(b),\qquad "
@@ -538,7 +540,7 @@ class SwiGLU(_Gated):
 class GEGLU(_Gated):
     name = "geglu"
     gate_entry = "gelu"
-    family = "vector"
+    family = Family.VECTOR
     doc = Documentation(
         formula=r"\mathrm{GEGLU}(x) = a \odot \mathrm{gelu}(b) = a \odot b\,\Phi(b)",
         derivative_formula=r"\frac{\partial}{\partial a} = g \odot b\,\Phi(b),\qquad "
@@ -571,7 +573,7 @@ class GEGLU(_Gated):
 class ReGLU(_Gated):
     name = "reglu"
     gate_entry = "relu"
-    family = "vector"
+    family = Family.VECTOR
     doc = Documentation(
         formula=r"\mathrm{ReGLU}(x) = a \odot \max(0, b)",
         derivative_formula=r"\frac{\partial}{\partial a} = g \odot \max(0, b),\qquad "
@@ -602,7 +604,7 @@ class ReGLU(_Gated):
 @register
 class Maxout(_AlongAxis):
     name = "maxout"
-    family = "vector"
+    family = Family.VECTOR
     parameters = (
         Param("pieces", 2, "how many neighbouring entries each output takes the max of "
               "(Goodfellow et al.'s k)", lambda v: None if v >= 1 else "must be >= 1",
@@ -641,7 +643,7 @@ class Maxout(_AlongAxis):
             Equivalent("keras", "none in Keras 3 (TF Addons: tfa.layers.Maxout(num_units))",
                        "TF Addons takes the number of outputs, not of pieces; same grouping"),
             Equivalent("jax", "x.reshape(..., n // p, p).max(-1)", "no built-in"),
-            Equivalent("seed", "max(w1ᵀx+b1, w2ᵀx+b2) (seed 003)",
+            Equivalent("seed", "max(w1ᵀx+b1, w2ᵀx+b2) (notes D)",
                        "the layer: actlab.torch.maxout.Maxout(in, out, pieces=2)"),
         ),
         notes=(
@@ -652,7 +654,7 @@ class Maxout(_AlongAxis):
             "Ties: the gradient goes to the first maximum in the group; NaN counts as the "
             "maximum (as argmax), and the output of a group with NaN is NaN.",
             "Monotonic: non-decreasing in every input; convex and piecewise linear.",
-            "As a layer it costs `pieces` times the weights of a Linear (seed 003's "
+            "As a layer it costs `pieces` times the weights of a Linear (notes D's "
             "warning about doubled weights for pieces = 2).",
         ),
     )
@@ -660,7 +662,7 @@ class Maxout(_AlongAxis):
     def _axis_size_out(self, n: int, p: Mapping[str, Any]) -> tuple[int]:
         pieces = p["pieces"]
         if n % pieces:
-            raise ValueError(
+            raise InvalidValue(
                 f"maxout: the size along axis {p['axis']} ({n}) must be divisible by "
                 f"pieces={pieces}"
             )

@@ -1,8 +1,10 @@
 """The ``actlab`` command line: thin commands over the library.
 
 Heavy imports (torch, matplotlib) happen inside the commands so that
-``actlab --help`` starts fast.  Every error a user can cause ends in one line
-on stderr and exit code 2, never a traceback.
+``actlab --help`` starts fast.  Every error a user can cause -- a
+:class:`~actlab.errors.UserError` (unknown names included), a click usage error,
+an OSError on a path the user named -- ends in one line on stderr and exit code
+2.  Anything else is a bug: it keeps its traceback (and exits 1).
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ serve_command.register(app)
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; user errors become one line on stderr and exit code 2."""
-    from actlab.catalogue.registry import ActivationNotFound
     from actlab.errors import UserError
 
     try:
@@ -42,12 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:
         print("actlab: aborted", file=sys.stderr)
         return 130
-    except (ActivationNotFound, UserError, ValueError, TypeError, KeyError) as err:
-        message = str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
-        print(f"actlab: error: {message}", file=sys.stderr)
+    except UserError as err:  # ActivationNotFound and the other unknown names too
+        print(f"actlab: error: {err}", file=sys.stderr)
         return 2
-    except OSError as err:  # a file or directory the user named: missing, unwritable, ...
-        message = f"{err.filename}: {err.strerror}" if err.filename and err.strerror else err
+    except OSError as err:
+        if not err.filename:  # not about a path: a bug, with its traceback
+            raise
+        # a file or directory the user named: missing, unwritable, ...
+        message = f"{err.filename}: {err.strerror}" if err.strerror else str(err)
         print(f"actlab: error: {message}", file=sys.stderr)
         return 2
     return returned if isinstance(returned, int) else 0

@@ -135,21 +135,24 @@ def _list(family: str | None) -> None:
     from rich.table import Table
 
     import actlab
-    from actlab.plot.jupyter import format_range
+    from actlab.catalogue.families import parse_family
+    from actlab.catalogue.metadata import NORMAL_MOMENTS_DEFINITION
+    from actlab.plot.jupyter import format_moment, format_range
 
     acts = [actlab.get(name) for name in actlab.names()]
-    families = sorted({act.family for act in acts})
     if family is not None:
-        if family not in families:
-            raise UserError(f"unknown family {family!r} (families: {', '.join(families)})")
-        acts = [act for act in acts if act.family == family]
-    acts.sort(key=lambda act: (act.family, act.name))
+        try:
+            chosen = parse_family(family)
+        except ValueError as err:
+            raise UserError(str(err)) from None
+        acts = [act for act in acts if act.family is chosen]
+    acts.sort(key=lambda act: (act.family.rank, act.name))
 
     table = Table(title=f"actlab catalogue: {len(acts)} activations", title_justify="left",
                   pad_edge=False, padding=(0, 1))
     for header, justify in (("name", "left"), ("family", "left"), ("range", "left"),
                             ("monotonic", "center"), ("smooth", "center"),
-                            ("zero-centred", "center"), ("bounded", "left"),
+                            ("E f(z)", "right"), ("Var f(z)", "right"), ("bounded", "left"),
                             ("saturates", "left"), ("learnable", "left"), ("cost", "right")):
         table.add_column(header, justify=justify, no_wrap=header in ("name", "range"))  # type: ignore[arg-type]
     for i, act in enumerate(acts):
@@ -157,11 +160,12 @@ def _list(family: str | None) -> None:
         last_of_family = i + 1 == len(acts) or acts[i + 1].family != act.family
         table.add_row(
             act.name,
-            act.family,
+            act.family.value,
             format_range(*props.range),
             yes_no(props.monotonic),
             SMOOTHNESS_SHORT.get(props.smoothness, props.smoothness),
-            yes_no(props.zero_centred),
+            format_moment(props.normal_mean),
+            format_moment(props.normal_variance),
             sides(props.bounded_below, props.bounded_above, "below", "above"),
             sides(props.saturates_left, props.saturates_right, "left", "right"),
             ", ".join(props.learnable) or "–",
@@ -175,6 +179,8 @@ def _list(family: str | None) -> None:
                            if target in shown)
     if alias_text:
         out.print(f"aliases: {alias_text}", markup=False, soft_wrap=False)
+    out.print(f"{NORMAL_MOMENTS_DEFINITION} (–: vector-valued, or defined on x > 0 only)",
+              markup=False, style="dim")
     out.print("cost = transcendental calls per element; `actlab show NAME` for details",
               markup=False, style="dim")
 
@@ -200,7 +206,7 @@ def _show(name: str, raw_params: dict[str, str]) -> None:
 
     canonical = act.name
     called = canonical if normalise(name) == canonical else f"{name} (alias of {canonical})"
-    out.print(f"{called}  [{act.family}]", style="bold", markup=False)
+    out.print(f"{called}  [{act.family.heading}]", style="bold", markup=False)
     out.print(doc.summary, markup=False)
 
     _heading(out, "Formula")
@@ -221,7 +227,7 @@ def _show(name: str, raw_params: dict[str, str]) -> None:
         out.print(f"  {spec.name} = {value!r}{default}{learnable}: {spec.doc}", markup=False)
 
     _heading(out, "Properties")
-    for label, text in property_rows(doc.properties):
+    for label, text in property_rows(act.properties):
         out.print(f"  {label:<13}{text}", markup=False)
 
     _heading(out, "Values")
@@ -290,19 +296,25 @@ def _plot(names: Sequence[str], derivative: bool, output: str, xmin: float, xmax
     from actlab.plot.activation_plots import default_grid, plot_activations
 
     acts = bind_many(names, raw_params)
-    grid = default_grid(xmin, xmax, points)  # validates the range before matplotlib loads
+    try:  # validates the range before matplotlib loads
+        grid = default_grid(xmin, xmax, points)
+    except ValueError as err:  # --xmin/--xmax as the user gave them
+        raise UserError(str(err)) from None
     fig = plot_activations(acts, derivative=derivative, x=grid)
     try:
         fig.savefig(output)
     except OSError as err:  # missing directory, no permission: one line, not a traceback
         raise UserError(f"cannot write {output}: {err.strerror or err}") from None
+    except ValueError as err:  # matplotlib: an image format it does not know (-o a.xyz)
+        raise UserError(f"cannot write {output}: {err}") from None
     return os.path.abspath(output)
 
 
 # --- registration ------------------------------------------------------------------
 @click.command("list")
 @click.option("--family", "-f", default=None, metavar="FAMILY",
-              help="Only this family (e.g. rectifiers, sigmoidal, smooth).")
+              help="Only this family: steps, piecewise_linear, rectifiers, sigmoidal, "
+              "self_gated, periodic_and_classic or vector.")
 def list_command(family: str | None) -> None:
     """List the catalogue: name, family, range and key properties."""
     _list(family)

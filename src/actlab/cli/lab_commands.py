@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from actlab.errors import UnknownName
+
 DEFAULT_OUT = "actlab-lab"
 
 
@@ -53,7 +55,10 @@ def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: b
     from actlab.cli.directories import ensure_output_directory
     from actlab.lab.registry import experiment
 
-    exp = experiment(name)  # unknown name -> KeyError -> one line, exit 2
+    try:
+        exp = experiment(name)
+    except KeyError as err:  # an unknown name the user typed: one line, exit 2
+        raise UnknownName(err.args[0]) from None
     overrides: dict[str, Any] = {}
     if seed is not None:
         fields = {f.name for f in dataclasses.fields(exp.load().Config)}
@@ -69,37 +74,33 @@ def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: b
 
 def _run_and_save(exp: Any, config: Any, out: Path, console: Any,
                   quiet: bool) -> tuple[Any, dict[str, Path]]:
-    """Run the experiment, then save JSON and PNGs, behind rich progress bars with ETA
-    (one for the run, one for the figures; none when quiet)."""
+    """Run the experiment, then save JSON and PNGs, behind rich progress bars (one for the
+    run, one for the figures; none when quiet) that fit 80 columns."""
     from actlab.lab.outputs import save_run
 
     if quiet:
         result = exp.run(config)
         return result, save_run(exp, result, out)
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    from rich.progress import Progress
 
-    columns = (TextColumn("[bold]{task.fields[name]}"), BarColumn(), TaskProgressColumn(),
-               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-               TextColumn("{task.description}", markup=False))
+    from actlab.report.progress import bar_columns, shorten
+
+    # no ETA inside one experiment: its steps are of unknown, uneven cost, so the bar shows
+    # the elapsed time (HonestRemainingColumn shows "ETA –" without an estimate)
+    columns = bar_columns()
     with Progress(*columns, console=console, transient=False) as bar:
-        def tracker(task: Any) -> Any:
+        def tracker(task: Any, name: str) -> Any:
             def progress(fraction: float, message: str) -> None:
-                bar.update(task, completed=min(max(fraction, 0.0), 1.0), description=message)
+                bar.update(task, completed=min(max(fraction, 0.0), 1.0),
+                           description=shorten(f"{name}: {message}"))
             return progress
 
-        running = bar.add_task("starting", total=1.0, name=exp.name)
-        result = exp.run(config, progress=tracker(running))
-        bar.update(running, completed=1.0, description="done")
-        drawing = bar.add_task("drawing", total=1.0, name="figures")
-        written = save_run(exp, result, out, progress=tracker(drawing))
-        bar.update(drawing, completed=1.0, description="done")
+        running = bar.add_task(shorten(f"{exp.name}: starting"), total=1.0)
+        result = exp.run(config, progress=tracker(running, exp.name))
+        bar.update(running, completed=1.0, description=shorten(f"{exp.name}: done"))
+        drawing = bar.add_task("figures: drawing", total=1.0)
+        written = save_run(exp, result, out, progress=tracker(drawing, "figures"))
+        bar.update(drawing, completed=1.0, description="figures: done")
     return result, written
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from actlab.errors import UnknownName
+
 
 class ReportFailed(click.ClickException):
     """Some experiments failed: the site is written, the exit code says it is incomplete."""
@@ -46,7 +48,10 @@ def report(out: Path, only: tuple[str, ...], quick: bool, seed: int | None, reru
     from actlab.report import build_report
     from actlab.report.builder import select
 
-    select(_split(only) or None)  # an unknown name fails before the directory is made
+    try:  # an unknown name fails before the directory is made
+        select(_split(only) or None)
+    except KeyError as err:  # a name the user typed in --only
+        raise UnknownName(err.args[0]) from None
     ensure_output_directory(out, "report directory")
     outcome = build_report(out, only=_split(only) or None, quick=quick, seed=seed,
                            rerun=rerun, quiet=quiet)

@@ -7,11 +7,13 @@ with a one-line message naming the file and the problem.
 from __future__ import annotations
 
 import gzip
+import io
 import pickle
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from actlab.data.split import Split
 from actlab.errors import UserError
@@ -26,9 +28,11 @@ def _existing_file(path: str | Path) -> Path:
     return file
 
 
-def _open(file: Path) -> IO[bytes]:
+def _open(file: Path) -> io.BufferedIOBase:
     """Binary stream of a file, gunzipped when its name ends in .gz."""
-    return gzip.open(file, "rb") if file.suffix == ".gz" else open(file, "rb")
+    if file.suffix == ".gz":
+        return gzip.open(file, "rb")
+    return open(file, "rb")
 
 
 # --- CSV ------------------------------------------------------------------------------
@@ -84,7 +88,9 @@ def load_csv(
 
 # --- MNIST IDX ------------------------------------------------------------------------
 
-_IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+_IDX_TYPES: dict[int, DTypeLike] = {
+    0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8",
+}
 
 
 def read_idx(path: str | Path) -> np.ndarray:

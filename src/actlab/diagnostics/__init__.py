@@ -1,4 +1,4 @@
-"""Diagnostics for any PyTorch model: saturation, dead units, gradient flow (design.md)."""
+"""Diagnostics for any PyTorch model: saturation, dead units, gradient flow (docs/design.md)."""
 
 from actlab.diagnostics.recorder import Diagnostics, DiagnosticsLog, diagnose
 

@@ -248,8 +248,8 @@ class Diagnostics:
                 if probe.histogram is not None:
                     self.log.histograms[probe.name].append((self._step, probe.histogram.tolist()))
                 probe.pending, probe.grad_norm_sq, probe.histogram = None, None, None
-        with_grad = [(name, m.weight.grad) for name, m in self._weights
-                     if m.weight.grad is not None and self._recording()]  # type: ignore[union-attr]
+        grads = [(name, _weight_grad(m)) for name, m in self._weights]
+        with_grad = [(name, g) for name, g in grads if g is not None and self._recording()]
         if with_grad:
             norms = torch.stack([torch.linalg.vector_norm(g.detach().float())
                                  for _, g in with_grad]).tolist()
@@ -268,3 +268,11 @@ def diagnose(model: nn.Module, **options: Any) -> Diagnostics:
     ``histogram_every`` (0 disables histograms), ``bins``, ``histogram_range``.
     """
     return Diagnostics(model, **options)
+
+
+def _weight_grad(module: nn.Module) -> torch.Tensor | None:
+    """The gradient of a layer's weight (None before backward reached it)."""
+    weight = module.weight
+    if not isinstance(weight, torch.Tensor):
+        raise TypeError(f"{type(module).__name__}.weight is not a tensor")
+    return weight.grad

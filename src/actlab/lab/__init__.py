@@ -1,4 +1,4 @@
-"""The lab: experiments that show why activations matter (design.md, pillar 2).
+"""The lab: experiments that show why activations matter (docs/design.md, pillar 2).
 
 Each experiment module has a frozen ``Config`` dataclass (defaults = the full
 run; ``Config.quick()`` = a small one for tests) and

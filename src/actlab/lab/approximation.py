@@ -1,6 +1,6 @@
 """ReLU networks approximate curves: trained small nets, and Yarotsky's exact construction.
 
-Trained (seeds 000, 002): y = x² + noise on [-10, 10], fitted by a 1-6-1 ReLU
+Trained (notes A, C): y = x² + noise on [-10, 10], fitted by a 1-6-1 ReLU
 net ("parallel") and a 1-2-2-2-1 ReLU net ("serial"), 19 parameters each, Adam
 lr 0.005, batch 32, 100 epochs as in the seeds; over several seeds; the same
 for sin x and x⁵.  The targets are standardised for training (x⁵ reaches 1e5)
@@ -215,7 +215,7 @@ def _claims(config: Config, curves: dict[str, Any], summary: dict[str, Any],
     counts = {arch: MLP(sizes).n_parameters for arch, sizes in ARCHITECTURES.items()}
     claims = [Claim.check(
         "the 'parallel' 1-6-1 and the 'serial' 1-2-2-2-1 ReLU nets both have 19 parameters",
-        "seeds 000, 002 (Keras summary)", 19, counts,
+        "notes A, C (Keras summary)", 19, counts,
         holds=all(n == 19 for n in counts.values()))]
     if "square" in summary:
         parallel = np.array(curves["fits"]["square"]["parallel"]["rmse_clean"])
@@ -224,7 +224,7 @@ def _claims(config: Config, curves: dict[str, Any], summary: dict[str, Any],
         better = summary["square"]["parallel"]["median"] < summary["square"]["serial"]["median"]
         claims.append(Claim.check(
             "on x² + noise the 'parallel' net fits better (looks smoother) than the 'serial' "
-            "one", "seeds 000, 002", "parallel smoother",
+            "one", "notes A, C", "parallel smoother",
             {"median error parallel": summary["square"]["parallel"]["median"],
              "median error serial": summary["square"]["serial"]["median"],
              "fraction of seeds parallel better": wins},
@@ -233,7 +233,7 @@ def _claims(config: Config, curves: dict[str, Any], summary: dict[str, Any],
             "std(x²)"))
         best = summary["square"]["parallel"]["min"]
         claims.append(Claim.check(
-            "a small ReLU net approximates x² on [-10, 10]", "seeds 000, 002", "fits",
+            "a small ReLU net approximates x² on [-10, 10]", "notes A, C", "fits",
             best, holds=best < 0.1, partly=best < 0.3,
             detail="best parallel-net error (RMSE / std of x²) below 0.1"))
     claims.append(Claim.check(

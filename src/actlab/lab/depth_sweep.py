@@ -120,7 +120,7 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
             ", ".join(f"{a} {m:.4f}" for a, m in med.items()),
             holds=best == "gelu", partly=med["gelu"] < max(med.values()),  # not the worst
             detail=f"{config.seeds} seeds, {config.steps} Adam steps on the digits; "
-            "claims.md expects differences inside seed noise on small data"))
+            "docs/sources.md expects differences inside seed noise on small data"))
     return Result(
         experiment="depth_sweep",
         config=asdict(config),

@@ -30,7 +30,7 @@ from actlab.lab.result import Claim, Result, Table
 from actlab.lab.statistics import wilson_interval
 
 LU_2019 = "Lu, Shin, Su & Karniadakis 2019, Dying ReLU and initialization"
-SEEDS_002_003 = "seeds 002, 003 (lecture notes)"
+SEEDS_002_003 = "notes C, D (lecture notes)"
 # A unit is dead when |f'| is below this on every training example: no usable gradient.
 DEAD_SLOPE = 1e-8
 

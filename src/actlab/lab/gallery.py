@@ -129,7 +129,7 @@ def seed_claims(outputs: dict[str, np.ndarray]) -> list[Claim]:
     claims: list[Claim] = []
 
     def add(name: str, statement: str, measured: Any, holds: bool, published: str) -> None:
-        claims.append(Claim.check(statement, "seeds 000, 002", published, measured, holds,
+        claims.append(Claim.check(statement, "notes A, C", published, measured, holds,
                                   detail=f"on the random sample through {name}"))
 
     if "heaviside" in outputs:

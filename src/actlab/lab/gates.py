@@ -26,7 +26,7 @@ from actlab.errors import UserError
 from actlab.lab.registry import ProgressFn
 from actlab.lab.result import Claim, Result, Table
 
-SOURCE = "seeds 000, 002"
+SOURCE = "notes A, C"
 
 
 @dataclass(frozen=True)

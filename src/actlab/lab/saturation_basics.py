@@ -103,15 +103,15 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
 
     pitfall = step_pitfall_example()
     claims = [
-        Claim.compare("sigmoid'(x) peaks at 0.25", "seed 001", 0.25, peak, abs_tol=EPS,
+        Claim.compare("sigmoid'(x) peaks at 0.25", "notes B", 0.25, peak, abs_tol=EPS,
                       detail=f"max over {config.n_points} grid points"),
-        Claim.compare("sigmoid'(x) peaks at x = 0", "seed 001", 0.0, peak_at, abs_tol=1e-12),
-        Claim.compare("tanh(x) = 2σ(2x) − 1", "seed 001 (identity)", 0.0, gap_tanh, abs_tol=tol,
+        Claim.compare("sigmoid'(x) peaks at x = 0", "notes B", 0.0, peak_at, abs_tol=1e-12),
+        Claim.compare("tanh(x) = 2σ(2x) − 1", "notes B (identity)", 0.0, gap_tanh, abs_tol=tol,
                       detail=f"max |difference| on [-{r:g}, {r:g}] (absolute, machine precision)"),
-        Claim.compare("tanh'(x) = 1 − tanh²(x)", "seeds 000, 002 (identity)", 0.0, gap_prime,
+        Claim.compare("tanh'(x) = 1 − tanh²(x)", "notes A, C (identity)", 0.0, gap_prime,
                       abs_tol=tol,
                       detail=f"max |difference| on [-{r:g}, {r:g}] (absolute, machine precision)"),
-        Claim.check("`if x > 0` on an array raises 'truth value ... is ambiguous'", "seed 001",
+        Claim.check("`if x > 0` on an array raises 'truth value ... is ambiguous'", "notes B",
                     "ValueError: The truth value of an array is ambiguous",
                     pitfall["naive_array_error"],
                     holds="truth value of an array" in pitfall["naive_array_error"]),

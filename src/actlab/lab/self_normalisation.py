@@ -20,7 +20,7 @@ from actlab.lab.registry import ProgressFn
 from actlab.lab.result import Claim, Result, Table
 
 KLAMBAUER = "Klambauer et al. 2017, Self-normalizing neural networks"
-# The constants as printed in the paper and in catalogue.md (32 significant digits).
+# The constants as printed in the paper and in docs/design.md (32 significant digits).
 PUBLISHED_ALPHA = "1.6732632423543772848170429916717"
 PUBLISHED_LAMBDA = "1.0507009873554804934193349852946"
 
@@ -28,7 +28,7 @@ PUBLISHED_LAMBDA = "1.0507009873554804934193349852946"
 @dataclass(frozen=True)
 class Config:
     depth: int = 100  # layers
-    width: int = 256  # units per layer (claims.md: width >= 256)
+    width: int = 256  # units per layer (docs/sources.md: width >= 256)
     batch: int = 1000  # Gaussian input samples
     activations: tuple[str, ...] = ("selu", "relu", "elu", "tanh", "gelu", "silu", "sigmoid")
     seed: int = 0
@@ -39,7 +39,7 @@ class Config:
 
 
 def selu_constants(digits: int = 50) -> tuple[str, str]:
-    """α and λ from the closed forms of Klambauer et al. (claims.md), to ``digits`` digits."""
+    """α and λ from the closed forms of Klambauer et al. (docs/sources.md), to ``digits`` digits."""
     import mpmath as mp
 
     with mp.workdps(digits + 10):
@@ -120,7 +120,7 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
                  "catalogue (float64)"],
         rows=[["α", alpha_50, PUBLISHED_ALPHA, repr(ours_alpha)],
               ["λ", lambda_50, PUBLISHED_LAMBDA, repr(ours_lambda)]],
-        caption="SELU's constants recomputed from the closed forms in claims.md.",
+        caption="SELU's constants recomputed from the closed forms in docs/sources.md.",
     )
     claims = []
     if "selu" in final:
@@ -149,7 +149,7 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
         detail="our 50-digit values rounded to the published number of digits"))
     claims.append(Claim.check(
         "The catalogue's float64 constants are the closed forms correctly rounded",
-        "catalogue.md", "float(closed form)", f"α {ours_alpha!r}, λ {ours_lambda!r}",
+        "docs/design.md", "float(closed form)", f"α {ours_alpha!r}, λ {ours_lambda!r}",
         holds=ours_alpha == float(alpha_50) and ours_lambda == float(lambda_50),
         detail="exact equality of float64 values"))
     claims.append(Claim.compare(

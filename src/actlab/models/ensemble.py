@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import torch
@@ -175,7 +176,8 @@ def train_ensemble(
 @torch.no_grad()
 def _predictions(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
     """Predicted class of every network for each row of ``x``, shape (S, N)."""
-    return model(x.unsqueeze(0).expand(model.n_models, *x.shape)).argmax(-1)
+    n_models = cast(int, model.n_models)  # a plain int attribute (typed Tensor | Module)
+    return model(x.unsqueeze(0).expand(n_models, *x.shape)).argmax(-1)
 
 
 def ensemble_error(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -197,5 +199,6 @@ def select_networks(model: nn.Module, keep: torch.Tensor) -> None:
     for module in model.modules():
         for name, p in list(module.named_parameters(recurse=False)):
             setattr(module, name, nn.Parameter(p.detach()[keep].clone()))
-    model.n_models = int(keep.numel())
+    # a plain attribute; nn.Module's typing of attributes says Tensor | Module
+    setattr(model, "n_models", int(keep.numel()))  # noqa: B010
 

@@ -1,6 +1,6 @@
 """A multilayer perceptron in NumPy with hand-written backpropagation.
 
-This is the training loop of seed 003 (``z1 = X·w1; a1 = σ(z1); ...;
+This is the training loop of notes D (``z1 = X·w1; a1 = σ(z1); ...;
 d1 = d2·w2ᵀ·a1(1-a1)``) made general and correct: any catalogue entry in any
 layer, the derivative taken from the catalogue (``grad`` of the *pre-activation*
 z, so GELU and Mish fit, not only σ written through its output), biases, a

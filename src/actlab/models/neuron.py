@@ -1,4 +1,4 @@
-"""A single artificial neuron: y = h(w·x + b), and seed 001's temperature-converter neuron."""
+"""A single artificial neuron: y = h(w·x + b), and notes B's temperature-converter neuron."""
 
 from __future__ import annotations
 

@@ -42,6 +42,11 @@ def format_range(lo: float, hi: float) -> str:
     return f"{left}{format_bound(lo)}, {format_bound(hi)}{right}"
 
 
+def format_moment(value: float | None) -> str:
+    """A Gaussian moment to 4 significant digits; '–' where it is not defined."""
+    return "–" if value is None else f"{value:.4g}"
+
+
 def property_rows(props: Properties) -> list[tuple[str, str]]:
     """The properties as (label, text) rows, shared by the HTML and the CLI."""
 
@@ -53,7 +58,10 @@ def property_rows(props: Properties) -> list[tuple[str, str]]:
         ("range", format_range(*props.range)),
         ("monotonic", "yes" if props.monotonic else "no"),
         ("smoothness", SMOOTHNESS_TEXT.get(props.smoothness, props.smoothness)),
-        ("zero-centred", "yes" if props.zero_centred else "no"),
+        ("E[f(z)]", format_moment(props.normal_mean) + "  (mean for z ~ N(0, 1))"),
+        ("Var[f(z)]", format_moment(props.normal_variance) + "  (variance for z ~ N(0, 1))"),
+        ("zero-centred", ("yes" if props.zero_centred else "no")
+         + "  (f(0) = 0 and both signs; not the mean)"),
         ("bounded", sides(props.bounded_below, props.bounded_above, "below", "above")),
         ("saturates", sides(props.saturates_left, props.saturates_right, "left", "right")),
         ("learnable", ", ".join(props.learnable) or "no"),
@@ -82,7 +90,7 @@ def activation_html(act: Activation) -> str:
     rows = "".join(
         f"<tr><th style='text-align:left;padding-right:1em'>{esc(label)}</th>"
         f"<td style='text-align:left'>{esc(text)}</td></tr>"
-        for label, text in property_rows(doc.properties)
+        for label, text in property_rows(act.properties)
     )
     refs = "; ".join(esc(str(ref)) for ref in doc.references)
     png = base64.b64encode(thumbnail_png(act)).decode("ascii")
@@ -90,7 +98,7 @@ def activation_html(act: Activation) -> str:
         "<div class='actlab-activation' style='display:flex;gap:1.5em;flex-wrap:wrap'>"
         "<div style='min-width:18em'>"
         f"<h4 style='margin:0'><code>{esc(title)}</code> "
-        f"<small style='font-weight:normal'>({esc(act.family)})</small></h4>"
+        f"<small style='font-weight:normal'>({esc(act.family.heading)})</small></h4>"
         f"<p style='margin:0.3em 0'>{esc(doc.summary)}</p>"
         f"<div>$$f(x) = {esc(doc.formula)}$$</div>"
         f"{derivative}"

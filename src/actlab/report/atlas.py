@@ -32,7 +32,7 @@ class AtlasEntry:
     """What the atlas page and the index card of one activation show."""
 
     name: str
-    family: str
+    family: str  # a Family value, "unknown" when the entry could not be documented
     summary: str
     elementwise: bool
     formula_lhs: Markup  # "f(x) =" unless the formula names its own left-hand side
@@ -53,13 +53,16 @@ class AtlasEntry:
     plot_note: str = ""  # how a vector-valued entry was drawn
     range_text: str = ""
     gallery: list[str] = field(default_factory=list)  # paths relative to the atlas page
+    family_title: str = "not documented"
 
 
 PROPERTY_LABELS = {
     "range": "Range",
     "monotonic": "Monotonic",
     "smoothness": "Smoothness",
-    "zero_centred": "Zero-centred",
+    "zero_centred": "Zero-centred (f(0) = 0 and f takes both signs)",
+    "normal_mean": "Mean of f(z), z ~ N(0, 1)",
+    "normal_variance": "Variance of f(z), z ~ N(0, 1)",
     "bounded_below": "Bounded below",
     "bounded_above": "Bounded above",
     "saturates_left": "Saturates as x → −∞",
@@ -103,19 +106,27 @@ def build_entry(
 ) -> AtlasEntry:
     act = actlab.get(name)
     doc = act.doc
-    props = doc.properties.as_dict()
+    props = act.properties.as_dict()
+    # the Gaussian moments next to the zero-centred flag they qualify
+    order = [k for k in props if k not in ("normal_mean", "normal_variance")]
+    at = order.index("zero_centred") + 1
+    order[at:at] = ["normal_mean", "normal_variance"]
     properties = []
-    for key, value in props.items():
+    for key, value in ((k, props[k]) for k in order):
         if key == "range":
             text = format_interval(value)
         elif key == "learnable":
             text = ", ".join(value) if value else "none"
+        elif key in ("normal_mean", "normal_variance"):
+            why = "vector-valued" if not act.elementwise else "defined on part of the line"
+            text = f"not defined ({why})" if value is None else f"{value:.4g}"
         else:
             text = format_value(value)
         properties.append((PROPERTY_LABELS.get(key, key.replace("_", " ")), text))
     entry = AtlasEntry(
         name=name,
-        family=act.family,
+        family=act.family.value,
+        family_title=act.family.heading,
         summary=doc.summary,
         elementwise=act.elementwise,
         formula_lhs=Markup("") if has_lhs(doc.formula) else renderer.html("f(x) ="),
@@ -144,7 +155,7 @@ def build_entry(
         ],
         notes=list(doc.notes),
         aliases=sorted(aliases),
-        range_text=format_interval(doc.properties.range),
+        range_text=format_interval(act.properties.range),
     )
     _draw_plots(act, entry, image_dir)
     return entry

@@ -146,36 +146,25 @@ def _progress(selected: list[Experiment], quiet: bool) -> Iterator[StepFn]:
         yield lambda index, fraction, message: None
         return
     from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    from rich.progress import Progress
 
-    columns = (
-        TextColumn("[bold]{task.description}", justify="left"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-    )
+    from actlab.report.progress import EtaEstimate, bar_columns, shorten
+
     names = [e.name for e in selected] + ["pages"]
     console = Console(stderr=True)
     if not console.is_terminal:  # a log file or CI: one plain line per finished step
         yield _plain_progress(names, console)
         return
-    with Progress(*columns, console=console, transient=False) as bar:
-        task = bar.add_task("report", total=total)
+    # every experiment counts as one unit of expected cost, the pages as a fifth of one
+    estimate = EtaEstimate(weights=[1.0] * len(selected) + [0.2])
+    with Progress(*bar_columns(), console=console, transient=False) as bar:
+        task = bar.add_task("report", total=total, eta=estimate)
 
         def step(index: int, fraction: float, message: str) -> None:
             name = names[min(index, len(names) - 1)]
+            estimate.start_step(index, bar.get_time())
             bar.update(task, completed=index + fraction,
-                       description=f"{name}: {message}"[:60])
+                       description=shorten(f"{name}: {message}"))
 
         yield step
         bar.update(task, completed=total, description="report done")

@@ -27,7 +27,8 @@ RESULT_FILE = "result.json"
 
 def plain_config(config: Any) -> dict[str, Any]:
     """A config dataclass as plain JSON data (tuples become lists, arrays lists)."""
-    data = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else dict(config)
+    is_instance = dataclasses.is_dataclass(config) and not isinstance(config, type)
+    data = dataclasses.asdict(config) if is_instance else dict(config)
     return json.loads(json.dumps(data, default=_jsonable, sort_keys=True))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,8 @@ from typing import Any
 from markupsafe import Markup
 
 # Macros mathtext lacks -> an equivalent it has.  (?![A-Za-z]) keeps \le from eating \left.
-_REWRITES: tuple[tuple[str, str], ...] = (
+# a replacement is a template string or a function of the match (re.sub accepts both)
+_REWRITES: tuple[tuple[str, str | Callable[[re.Match[str]], str]], ...] = (
     (r"\\le(?![A-Za-z])", r"\\leq"),
     (r"\\ge(?![A-Za-z])", r"\\geq"),
     (r"\\ne(?![A-Za-z])", r"\\neq"),

@@ -20,6 +20,7 @@ from typing import Any
 
 import jinja2
 
+from actlab.catalogue.families import Family
 from actlab.lab.result import Claim
 from actlab.report.atlas import AtlasEntry
 from actlab.report.formatting import format_seconds, format_value, is_numeric, numeric_columns
@@ -27,8 +28,7 @@ from actlab.report.runner import ExperimentRun
 
 PACKAGE_DIR = Path(__file__).parent
 VERDICT_ORDER = ("reproduced", "partly", "not reproduced")
-FAMILY_ORDER = ("steps", "piecewise_linear", "rectifiers", "sigmoidal", "smooth", "classic",
-                "vector")
+FAMILY_VALUES = frozenset(f.value for f in Family)
 
 
 @dataclass
@@ -71,7 +71,7 @@ def verdict_class(verdict: str) -> str:
 
 def verdict_counts(claims: Iterable[Claim]) -> list[tuple[str, int]]:
     """(verdict, count) in a fixed order, verdicts with no claim left out."""
-    counts = Counter(c.verdict for c in claims)
+    counts: Counter[str] = Counter(c.verdict for c in claims)
     known = [(v, counts.pop(v)) for v in VERDICT_ORDER if v in counts]
     return known + sorted(counts.items())
 
@@ -87,7 +87,7 @@ def write_site(out: Path, runs: list[ExperimentRun], atlas: list[AtlasEntry],
     _write(pages[0], env.get_template("index.html").render(
         root="", section="", runs=runs, claims=claims, atlas=atlas,
         verdict_counts=verdict_counts(c.claim for c in claims),
-        failed=[r for r in runs if not r.ok], atlas_by_family=_by_family(atlas), **common))
+        failed=[r for r in runs if not r.ok], atlas_by_family=by_family(atlas), **common))
     template = env.get_template("experiment.html")
     for i, r in enumerate(runs):
         page = out / "experiments" / f"{r.experiment.name}.html"
@@ -108,12 +108,15 @@ def write_site(out: Path, runs: list[ExperimentRun], atlas: list[AtlasEntry],
     return pages
 
 
-def _by_family(atlas: list[AtlasEntry]) -> list[tuple[str, list[AtlasEntry]]]:
-    groups: dict[str, list[AtlasEntry]] = {}
+def by_family(atlas: list[AtlasEntry]) -> list[tuple[str, list[AtlasEntry]]]:
+    """(family title, its entries) in the catalogue's family order; an entry that could
+    not be documented (no family) comes last, under "Not documented"."""
+    groups: dict[Family | None, list[AtlasEntry]] = {}
     for e in atlas:
-        groups.setdefault(e.family, []).append(e)
-    rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
-    return sorted(groups.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+        family = Family(e.family) if e.family in FAMILY_VALUES else None
+        groups.setdefault(family, []).append(e)
+    ordered = sorted(groups.items(), key=lambda kv: len(Family) if kv[0] is None else kv[0].rank)
+    return [("Not documented" if f is None else f.heading, entries) for f, entries in ordered]
 
 
 def _write(path: Path, text: str) -> None:

@@ -1,4 +1,4 @@
-"""PyTorch adapters: every catalogue entry as an ``nn.Module`` (see design.md, PyTorch side)."""
+"""PyTorch adapters: every catalogue entry as an ``nn.Module`` (docs/design.md, PyTorch side)."""
 
 from actlab.torch.module import ActivationModule, SavedInputFunction, to_module
 

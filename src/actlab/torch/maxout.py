@@ -1,7 +1,7 @@
 """The maxout layer of Goodfellow et al. (2013): a Linear layer to ``out * pieces``
 units, then the maximum over each group of ``pieces`` neighbouring units.
 
-With ``pieces=2`` one output unit is seed 003's ``max(w1ᵀx + b1, w2ᵀx + b2)``:
+With ``pieces=2`` one output unit is notes D's ``max(w1ᵀx + b1, w2ᵀx + b2)``:
 rows ``2j`` and ``2j + 1`` of ``linear.weight`` are ``w1`` and ``w2`` of output
 ``j`` (the contiguous grouping of the catalogue's ``maxout`` entry).  It costs
 ``pieces`` times the weights of a Linear layer of the same shape.
