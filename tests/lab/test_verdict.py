@@ -123,7 +123,8 @@ def test_checks_hold_or_fail_and_are_kept_apart() -> None:
 
 
 def test_result_json_carries_kind_seeds_and_interval() -> None:
-    claims = [Claim.effect("x beats y", SOURCE, "larger", differences=CLEAR),
+    claims = [Claim.effect("x beats y", SOURCE, "larger", differences=CLEAR,
+                           quantity="loss of y minus loss of x"),
               Claim.check("a fact", SOURCE, 1, 1, True)]
     text = Result("demo", {}, claims=claims).to_json()
     stored = json.loads(text)["claims"]

@@ -12,7 +12,9 @@ computed by the lab's one rule (:mod:`actlab.lab.verdict`), never written by han
   :meth:`Claim.check`; its verdict is "holds" or "fails", and a failing check is a bug.
 
 Every claim records ``seeds`` (the independent runs the measurement rests on; 1 for a
-deterministic computation) and ``interval`` (our 95 % interval, or None).
+deterministic computation) and ``interval`` (our 95 % interval, or None); ``quantity``
+names what ``published`` and ``measured`` are (both the same quantity in the same units).
+Sources from the course material are named :data:`LECTURE_NOTES`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ from actlab.lab.verdict import CheckOutcome, Direction, PairedTest, UnpairedTest
 
 ClaimKind = Literal["claim", "check"]
 
+# How claims from the course material name their source (never by file numbers, which a
+# reader would take for random seeds).
+LECTURE_NOTES = "the lecture notes the project grew from"
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -46,6 +52,7 @@ class Claim:
     seeds: int = 1  # independent runs behind ``measured``; 1 when deterministic
     interval: tuple[float, float] | None = None  # our 95 % interval of ``measured``
     tolerance: float | None = None  # for estimates and exact values
+    quantity: str = ""  # what ``published`` and ``measured`` are, e.g. "test accuracy"
 
     @property
     def is_check(self) -> bool:
@@ -72,6 +79,7 @@ class Claim:
         test: PairedTest | UnpairedTest | None = None,
         null: float = 0.0,
         deterministic: bool = False,
+        quantity: str = "",
         detail: str = "",
     ) -> Claim:
         """A claim that an effect has a sign: "X is larger (smaller) than Y".
@@ -101,7 +109,7 @@ class Claim:
             verdict = rule.effect_verdict(value, 0.0, direction, null)
             return cls(statement, source, published, value, verdict,
                        _join(f"exact difference, claimed {_side(direction, null)}", detail),
-                       seeds=1)
+                       seeds=1, quantity=quantity)
         if differences is not None:
             if test not in (None, "wilcoxon", "t"):
                 raise ValueError(f"{test!r} is not a paired test")
@@ -117,7 +125,7 @@ class Claim:
                                         test=test or "mannwhitney")
         rule.require_seeds(result.seeds)
         return cls.from_test(statement, source, published, result, direction=direction,
-                             null=null, detail=detail)
+                             null=null, quantity=quantity, detail=detail)
 
     @classmethod
     def rate(
@@ -130,6 +138,7 @@ class Claim:
         trials: int,
         direction: Direction = "greater",
         null: float = 0.5,
+        quantity: str = "",
         detail: str = "",
     ) -> Claim:
         """A claim that a success rate lies above (below) ``null``: exact binomial test,
@@ -137,7 +146,7 @@ class Claim:
         rule.require_seeds(trials, "a rate")
         result = rule.binomial_test(successes, trials, direction, null)
         return cls.from_test(statement, source, published, result, direction=direction,
-                             null=null, detail=detail)
+                             null=null, quantity=quantity, detail=detail)
 
     @classmethod
     def from_test(
@@ -149,6 +158,7 @@ class Claim:
         *,
         direction: Direction,
         null: float = 0.0,
+        quantity: str = "",
         detail: str = "",
     ) -> Claim:
         """An effect claim from a test already run (e.g. by the bench's statistics)."""
@@ -157,7 +167,8 @@ class Claim:
         how = (f"{result.test}: claimed {_side(direction, null)}, p = {result.p_value:.3g} "
                f"(significant below {rule.ALPHA})")
         return cls(statement, source, published, result.estimate, verdict,
-                   _join(how, detail), seeds=result.seeds, interval=result.interval)
+                   _join(how, detail), seeds=result.seeds, interval=result.interval,
+                   quantity=quantity)
 
     @classmethod
     def estimate(
@@ -171,6 +182,7 @@ class Claim:
         measured: float | None = None,
         interval: tuple[float, float] | None = None,
         seeds: int | None = None,
+        quantity: str = "",
         detail: str = "",
     ) -> Claim:
         """A claim that a value is about ``published`` (within ``tolerance``, same units).
@@ -196,7 +208,8 @@ class Claim:
         how = (f"reproduced when our 95% interval lies within {published:.4g} ± "
                f"{tolerance:.3g}")
         return cls(statement, source, published, float(measured), verdict, _join(how, detail),
-                   seeds=seeds, interval=(low, high), tolerance=float(tolerance))
+                   seeds=seeds, interval=(low, high), tolerance=float(tolerance),
+                   quantity=quantity)
 
     @classmethod
     def exact(
@@ -208,6 +221,7 @@ class Claim:
         *,
         tolerance: float,
         partly_factor: float = 2.0,
+        quantity: str = "",
         detail: str = "",
     ) -> Claim:
         """A deterministic number (one computation, no seeds) against ``published``:
@@ -215,7 +229,7 @@ class Claim:
         verdict = rule.exact_verdict(published, float(measured), tolerance, partly_factor)
         how = f"deterministic; tolerance ± {tolerance:.3g}"
         return cls(statement, source, published, float(measured), verdict, _join(how, detail),
-                   seeds=1, tolerance=float(tolerance))
+                   seeds=1, tolerance=float(tolerance), quantity=quantity)
 
     # -- checks --------------------------------------------------------------------
 
@@ -229,6 +243,7 @@ class Claim:
         holds: bool,
         *,
         seeds: int = 1,
+        quantity: str = "",
         detail: str = "",
         partly: bool | None = None,
     ) -> Claim:
@@ -244,7 +259,7 @@ class Claim:
             return cls(statement, source, expected, measured, old, detail)
         outcome: CheckOutcome = "holds" if holds else "fails"
         return cls(statement, source, expected, measured, outcome, detail, kind="check",
-                   seeds=seeds)
+                   seeds=seeds, quantity=quantity)
 
     @classmethod
     def compare(
