@@ -29,7 +29,7 @@ from actlab.lab.result import Result
 
 ISSUE4 = ("vanishing_gradients", "saturation_training", "dying_relu", "self_normalisation",
           "zero_centred", "depth_sweep")
-VERDICTS = {"reproduced", "partly", "not reproduced"}
+VERDICTS = {"claim": {"reproduced", "partly", "not reproduced"}, "check": {"holds"}}
 
 
 @cache
@@ -82,7 +82,7 @@ def test_quick_run_round_trips_claims_and_draws(name: str) -> None:
     if name != "depth_sweep":  # its quick config has no depth > 15 nor ELU: no claim applies
         assert result.claims
     for claim in result.claims:
-        assert claim.verdict in VERDICTS
+        assert claim.verdict in VERDICTS[claim.kind]
         assert claim.statement and claim.source
 
     figures = exp.figures(again)  # figures are drawn from the JSON alone
@@ -394,6 +394,15 @@ def test_zero_centred_quick_result_agrees_with_the_mathematics() -> None:
     assert result.metrics["sigmoid_same_sign_fraction"] == 1.0
     assert result.metrics["tanh_same_sign_fraction"] < 0.8
     assert result.metrics["tanh_median_steps"] < result.metrics["sigmoid_median_steps"]
+    same_sign = next(c for c in result.claims if "same way" in c.statement)
+    assert (same_sign.kind, same_sign.verdict) == ("check", "holds")
+    faster = next(c for c in result.claims if "faster" in c.statement)
+    steps = result.curves["steps_by_seed"]
+    differences = np.subtract(steps["sigmoid"], steps["tanh"])
+    assert faster.kind == "claim" and faster.seeds == len(differences) >= 5
+    assert faster.measured == pytest.approx(differences.mean())
+    assert faster.verdict == "reproduced"  # every seed: tanh reaches w* hundreds of steps sooner
+    assert np.all(differences > 0)
     path = np.asarray(result.curves["paths"]["sigmoid"]["path"])
     assert path.shape[1] == 2 and np.all(path[0] == 0.0)
 

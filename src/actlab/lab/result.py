@@ -164,8 +164,8 @@ class Claim:
         """An effect claim from a test already run (e.g. by the bench's statistics)."""
         rule.require_seeds(result.seeds)
         verdict = rule.effect_verdict(result.estimate, result.p_value, direction, null)
-        how = (f"{result.test}: claimed {_side(direction, null)}, p = {result.p_value:.3g} "
-               f"(significant below {rule.ALPHA})")
+        how = (f"{result.test} of {_side(direction, null)}: p = {result.p_value:.3g} "
+               f"(reproduced needs p < {rule.ALPHA:g})")
         return cls(statement, source, published, result.estimate, verdict,
                    _join(how, detail), seeds=result.seeds, interval=result.interval,
                    quantity=quantity)
