@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -29,7 +28,14 @@ from typing import Any, Literal
 import numpy as np
 
 from actlab.lab import verdict as rule
-from actlab.lab.verdict import CheckOutcome, Direction, PairedTest, UnpairedTest, Verdict
+from actlab.lab.verdict import (
+    CheckOutcome,
+    Direction,
+    PairedTest,
+    Samples,
+    UnpairedTest,
+    Verdict,
+)
 
 ClaimKind = Literal["claim", "check"]
 
@@ -72,8 +78,8 @@ class Claim:
         source: str,
         published: Any,
         *,
-        differences: Sequence[float] | None = None,
-        samples: tuple[Sequence[float], Sequence[float]] | None = None,
+        differences: Samples | None = None,
+        samples: tuple[Samples, Samples] | None = None,
         direction: Direction = "greater",
         paired: bool = True,
         test: PairedTest | UnpairedTest | None = None,
@@ -178,7 +184,7 @@ class Claim:
         published: float,
         *,
         tolerance: float,
-        samples: Sequence[float] | None = None,
+        samples: Samples | None = None,
         measured: float | None = None,
         interval: tuple[float, float] | None = None,
         seeds: int | None = None,

@@ -36,6 +36,8 @@ from typing import Literal
 
 import numpy as np
 
+Samples = Sequence[float] | np.ndarray  # one value per seed
+
 Verdict = Literal["reproduced", "partly", "not reproduced"]
 CheckOutcome = Literal["holds", "fails"]
 Direction = Literal["greater", "less"]
@@ -107,14 +109,14 @@ def exact_verdict(published: float, measured: float, tolerance: float,
     return "partly" if gap <= partly_factor * tolerance else "not reproduced"
 
 
-def mean_interval(values: Sequence[float] | np.ndarray) -> tuple[float, float]:
+def mean_interval(values: Samples) -> tuple[float, float]:
     """95 % Student-t interval of the mean (zero width for a single value)."""
     from actlab.lab.statistics import t_interval
 
     return t_interval(np.asarray(values, dtype=float).tolist(), LEVEL)
 
 
-def paired_test(differences: Sequence[float], direction: Direction, *,
+def paired_test(differences: Samples, direction: Direction, *,
                 test: PairedTest = "wilcoxon", null: float = 0.0) -> TestResult:
     """One-sided test that the mean of ``differences`` lies on ``direction``'s side of
     ``null`` (paired data: one difference per seed)."""
@@ -140,7 +142,7 @@ def paired_test(differences: Sequence[float], direction: Direction, *,
     return TestResult(float(d.mean()), p, mean_interval(d), int(d.size), name)
 
 
-def unpaired_test(first: Sequence[float], second: Sequence[float], direction: Direction, *,
+def unpaired_test(first: Samples, second: Samples, direction: Direction, *,
                   test: UnpairedTest = "mannwhitney") -> TestResult:
     """One-sided test that ``first`` is larger (``"greater"``) or smaller than ``second``,
     for independent samples; the estimate is the difference of the means, its interval
