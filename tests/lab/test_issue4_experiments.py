@@ -21,7 +21,6 @@ from actlab.lab import (
     dying_relu,
     saturation_training,
     self_normalisation,
-    vanishing_gradients,
     zero_centred,
 )
 from actlab.lab.registry import experiment, experiments
@@ -99,100 +98,6 @@ def test_quick_runs_repeat_exactly(name: str) -> None:
     assert _text(second.metrics) == _text(first.metrics)
     assert _text(second.curves) == _text(first.curves)
     assert [c.verdict for c in second.claims] == [c.verdict for c in first.claims]
-
-
-# --- vanishing gradients -------------------------------------------------------------------
-def _grad_config(**overrides) -> vanishing_gradients.Config:
-    return vanishing_gradients.Config(width=12, batch=16, seeds=2, **overrides)
-
-
-def _ensemble_weights(activation: str, init: str, depth: int,
-                      config: vanishing_gradients.Config) -> list[torch.Tensor]:
-    from actlab.models.ensemble import EnsembleMLP
-
-    seeds = [config.seed * 1000 + s for s in range(config.seeds)]
-    sizes = [config.width] * (depth + 1) + [1]
-    model = EnsembleMLP(sizes, activation, seeds, init=init, dtype=torch.float64)
-    return [w.detach() for w in model.weights]
-
-
-def _gaussian_data(config: vanishing_gradients.Config) -> tuple[torch.Tensor, torch.Tensor]:
-    """The documented inputs: Gaussian x, then Gaussian targets, from one seeded generator."""
-    gen = torch.Generator().manual_seed(config.seed)
-    x = torch.randn(config.seeds, config.batch, config.width, generator=gen, dtype=torch.float64)
-    t = torch.randn(config.seeds, config.batch, 1, generator=gen, dtype=torch.float64)
-    return x, t
-
-
-def test_linear_net_gradient_norms_match_the_closed_form() -> None:
-    """Identity activation: y = x W_1 ... W_L, loss ½·mean(r²), r = y − t, so
-    ∂L/∂W_l = (x W_1…W_{l−1})ᵀ (r / B) (W_{l+1}…W_L)ᵀ — plain matrix products, no autograd."""
-    config, depth = _grad_config(), 4
-    norms = vanishing_gradients.layer_gradient_norms("identity", "lecun", depth, config)
-    assert norms.shape == (depth + 1,)
-    weights = _ensemble_weights("identity", "lecun", depth, config)
-    x, t = _gaussian_data(config)
-    expected = np.zeros(depth + 1)
-    for s in range(config.seeds):
-        ws = [w[s].numpy() for w in weights]
-        xs, ts = x[s].numpy(), t[s].numpy()
-        r = (xs @ np.linalg.multi_dot(ws) - ts) / config.batch
-        for layer in range(depth + 1):
-            before = xs @ (np.linalg.multi_dot(ws[:layer]) if layer > 1 else
-                           ws[0] if layer == 1 else np.eye(config.width))
-            after = ws[layer + 1:]
-            tail = (np.linalg.multi_dot(after) if len(after) > 1 else after[0] if after
-                    else np.eye(1))
-            expected[layer] += np.linalg.norm(before.T @ r @ tail.T) / config.seeds
-    np.testing.assert_allclose(norms, expected, rtol=1e-10)
-
-
-def test_tanh_gradient_norms_match_torch_autograd_on_separate_nets() -> None:
-    config, depth = _grad_config(), 3
-    norms = vanishing_gradients.layer_gradient_norms("tanh", "glorot", depth, config)
-    weights = _ensemble_weights("tanh", "glorot", depth, config)
-    x, t = _gaussian_data(config)
-    expected = np.zeros(depth + 1)
-    for s in range(config.seeds):
-        ws = [w[s].clone().requires_grad_(True) for w in weights]
-        h = x[s]
-        for k, w in enumerate(ws):
-            h = h @ w
-            if k < depth:
-                h = torch.tanh(h)
-        (0.5 * (h - t[s]).square().mean()).backward()
-        expected += np.array([float(w.grad.norm()) for w in ws]) / config.seeds
-    np.testing.assert_allclose(norms, expected, rtol=1e-10)
-
-
-def test_sigmoid_gradient_ratio_falls_with_depth() -> None:
-    """σ' ≤ 1/4 at every layer: with Glorot weights (spectral norm ≈ 2 at this width) each
-    layer shrinks the backward signal by at least about half."""
-    config = _grad_config()
-    ratios = [vanishing_gradients._log_ratio(
-        vanishing_gradients.layer_gradient_norms("sigmoid", "glorot", depth, config))
-        for depth in (2, 6, 12)]
-    assert ratios[0] > ratios[1] > ratios[2]
-    assert ratios[2] < -2.5  # 0.5^12 ≈ 10^-3.6 at most, give or take the activations' scale
-
-
-def test_heaviside_passes_no_gradient_below_the_output_layer() -> None:
-    norms = vanishing_gradients.layer_gradient_norms("heaviside", "he", 3, _grad_config())
-    assert np.all(norms[:-1] == 0.0)  # zero derivative almost everywhere
-    assert norms[-1] > 0.0  # the output layer still sees its 0/1 inputs
-    assert math.isnan(vanishing_gradients._log_ratio(norms))  # shown blank, not as a number
-
-
-def test_quick_vanishing_result_relu_he_and_sigmoid() -> None:
-    result, _ = quick_run("vanishing_gradients")
-    ratios = result.curves["log10_ratio"]
-    sigmoid = ratios["glorot"]["sigmoid"]
-    assert sigmoid == sorted(sigmoid, reverse=True)  # deeper: more vanished
-    # He et al.: ReLU with He init preserves the backward variance (finite-width noise aside)
-    assert abs(result.metrics["relu_he_log10_ratio_deepest"]) < 2.0
-    assert ratios["he"]["relu"][-1] > sigmoid[-1] + 1.0
-    depth = max(result.curves["depths"])
-    assert len(result.curves["profile_deepest"]["he"]["relu"]) == depth + 1
 
 
 # --- saturation during training -------------------------------------------------------------
