@@ -141,3 +141,32 @@ def test_an_old_result_without_kind_seeds_interval_still_loads() -> None:
                                        "measured": 1, "verdict": "reproduced", "detail": ""}]}
     claim = Result.from_json(json.dumps(old)).claims[0]
     assert (claim.kind, claim.seeds, claim.interval) == ("claim", 1, None)
+
+
+def _reproduced_rate(n: int, true_mean: float, published: float, tolerance: float,
+                     rule: str, trials: int = 2000) -> float:
+    """How often the estimate rule (or the old "interval covers" rule) says reproduced for
+    ``n`` seeds drawn around ``true_mean`` with spread 0.3 (many simulated studies)."""
+    from scipy.special import stdtrit
+
+    values = np.random.default_rng(12345).normal(true_mean, 0.3, (trials, n))
+    means = values.mean(axis=1)
+    half = stdtrit(n - 1, 0.975) * values.std(axis=1, ddof=1) / np.sqrt(n)
+    if rule == "ours":
+        verdicts = [estimate_verdict(published, m, (m - h, m + h), tolerance)
+                    for m, h in zip(means, half, strict=True)]
+        return float(np.mean([v == "reproduced" for v in verdicts]))
+    # the rule this replaces: the published value inside our interval
+    return float(np.mean((means - half <= published) & (published <= means + half)))
+
+
+def test_three_seeds_reproduce_a_wrong_value_no_more_than_rarely() -> None:
+    # a value that truly differs from the published one by more than the tolerance: the old
+    # rule "reproduces" it more often the fewer seeds there are; ours almost never does
+    wrong_ours = [_reproduced_rate(n, 1.15, 1.0, 0.1, "ours") for n in (3, 10)]
+    wrong_old = [_reproduced_rate(n, 1.15, 1.0, 0.1, "covers") for n in (3, 10)]
+    assert wrong_old[0] > 0.8 and wrong_old[0] > wrong_old[1]
+    assert max(wrong_ours) <= 0.01
+    # a value that truly equals the published one: more seeds make it easier, never fewer
+    right = [_reproduced_rate(n, 1.0, 1.0, 0.3, "ours") for n in (3, 5, 10, 20)]
+    assert right == sorted(right) and right[-1] > 0.9
