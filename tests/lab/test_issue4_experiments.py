@@ -12,12 +12,10 @@ from functools import cache
 import mpmath as mp
 import numpy as np
 import pytest
-import torch
 from matplotlib.figure import Figure
 
 import actlab
 from actlab.lab import (
-    depth_sweep,
     dying_relu,
     saturation_training,
     self_normalisation,
@@ -287,58 +285,3 @@ def test_zero_centred_quick_result_agrees_with_the_mathematics() -> None:
     assert np.all(differences > 0)
     path = np.asarray(result.curves["paths"]["sigmoid"]["path"])
     assert path.shape[1] == 2 and np.all(path[0] == 0.0)
-
-
-# --- depth sweep ----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def digits_tensors() -> tuple[torch.Tensor, torch.Tensor]:
-    from actlab.data.digits import load_digits_split
-
-    split = load_digits_split(seed=0)
-    return (torch.tensor(split.x_train, dtype=torch.float32),
-            torch.tensor(split.y_train, dtype=torch.int64))
-
-
-def test_final_losses_shape_finite_and_falling_with_training(digits_tensors) -> None:
-    short = depth_sweep.Config(seeds=3, steps=5, tail=2, learning_rate=3e-3)
-    longer = dataclasses.replace(short, steps=120)
-    early = depth_sweep.final_losses("relu", 2, 16, short, digits_tensors)
-    late = depth_sweep.final_losses("relu", 2, 16, longer, digits_tensors)
-    assert early.shape == late.shape == (3,)
-    assert np.all(np.isfinite(early)) and np.all(late > 0)
-    assert np.all(late < early)
-    np.testing.assert_array_equal(
-        early, depth_sweep.final_losses("relu", 2, 16, short, digits_tensors))
-
-
-def _sweep_with_losses(monkeypatch, losses: dict[str, float], depths=(2, 16)) -> Result:
-    """Run the sweep with final_losses replaced: each activation gets fixed losses per seed."""
-    def fake(activation, depth, width, config, data):
-        return np.array([losses[activation] + 0.01 * s for s in range(config.seeds)])
-
-    monkeypatch.setattr(depth_sweep, "final_losses", fake)
-    config = depth_sweep.Config(activations=tuple(losses), depths=depths, seeds=3)
-    return depth_sweep.run(config)
-
-
-def _verdict(result: Result, words: str) -> str:
-    matches = [c.verdict for c in result.claims if words in c.statement]
-    assert len(matches) == 1, [c.statement for c in result.claims]
-    return matches[0]
-
-
-@pytest.mark.parametrize(("gelu", "verdict"), [(0.1, "reproduced"), (0.25, "partly"),
-                                               (0.4, "not reproduced")])
-def test_gelu_claim_verdict_follows_the_medians(monkeypatch, gelu: float, verdict: str) -> None:
-    result = _sweep_with_losses(monkeypatch, {"gelu": gelu, "relu": 0.2, "elu": 0.3})
-    assert _verdict(result, "GELU has the lowest") == verdict
-
-
-def test_misra_claim_needs_every_seed_below_relu(monkeypatch) -> None:
-    # mish: far below ReLU; silu: below ReLU in the median but its seeds overlap ReLU's
-    result = _sweep_with_losses(monkeypatch, {"relu": 0.5, "mish": 0.2, "silu": 0.49})
-    assert _verdict(result, "better with mish") == "reproduced"
-    assert _verdict(result, "better with silu") == "partly"
-    result = _sweep_with_losses(monkeypatch, {"relu": 0.5, "mish": 0.8})
-    assert _verdict(result, "better with mish") == "not reproduced"
-    assert result.curves["losses"]["mish"]["16"] == pytest.approx([0.8, 0.81, 0.82])
