@@ -21,7 +21,7 @@ from actlab.lab.result import LECTURE_NOTES, Claim, Result, Table
 
 # the optimal steps balance truncation (h or h²) against rounding (eps/h)
 NUMERICAL_ANALYSIS = ("numerical analysis: optimal h ≈ eps^(1/2) (forward), eps^(1/3) "
-                      "(central); e.g. Press et al., Numerical Recipes, §5.7")
+                      "(central); e.g. Press et al. 2007, Numerical Recipes, §5.7")
 
 
 @dataclass(frozen=True)
