@@ -61,32 +61,13 @@ class ClaimTally:
             parts.append(f"{self.failed_checks} check{'s' if self.failed_checks > 1 else ''} "
                          "FAIL")
         elif not parts and self.checks:
-            parts.append(f"{self.checks} check{'s' if self.checks > 1 else ''} hold")
+            parts.append(f"{self.checks} checks hold" if self.checks > 1 else "1 check holds")
         return " · ".join(parts) or "no claims"
-
-    @property
-    def css(self) -> str:
-        """The badge's colour: the worst verdict (a failing check is worst of all)."""
-        if self.failed_checks:
-            return "not-reproduced"
-        found = [v for v, _ in self.verdicts]
-        for verdict in reversed(VERDICT_ORDER):
-            if verdict in found:
-                return verdict_class(verdict)
-        return "other"
-
-
-def claims_only(claims: Iterable[Claim]) -> list[Claim]:
-    return [c for c in claims if c.kind == "claim"]
-
-
-def checks_only(claims: Iterable[Claim]) -> list[Claim]:
-    return [c for c in claims if c.kind == "check"]
 
 
 def tally(claims: Iterable[Claim]) -> ClaimTally:
     claims = list(claims)
-    checks = checks_only(claims)
+    checks = [c for c in claims if c.kind == "check"]
     return ClaimTally(verdict_counts(claims), len(checks),
                       sum(1 for c in checks if c.failed_check))
 
