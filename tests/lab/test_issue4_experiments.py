@@ -17,7 +17,6 @@ from matplotlib.figure import Figure
 import actlab
 from actlab.lab import (
     dying_relu,
-    saturation_training,
     self_normalisation,
     zero_centred,
 )
@@ -96,37 +95,6 @@ def test_quick_runs_repeat_exactly(name: str) -> None:
     assert _text(second.metrics) == _text(first.metrics)
     assert _text(second.curves) == _text(first.curves)
     assert [c.verdict for c in second.claims] == [c.verdict for c in first.claims]
-
-
-# --- saturation during training -------------------------------------------------------------
-def test_saturation_series_have_one_point_per_snapshot_and_start_unsaturated() -> None:
-    result, _ = quick_run("saturation_training")
-    config = saturation_training.Config.quick()
-    snapshots = config.steps // config.record_every + 1
-    for name in config.activations:
-        data = result.curves[name]
-        assert data["steps"] == list(range(0, config.steps + 1, config.record_every))
-        assert len(data["loss"]) == snapshots - 1  # a training loss before each update
-        assert list(data["layers"]) == [f"layer {k + 1}" for k in range(config.hidden_layers)]
-        for series in data["layers"].values():
-            assert {len(v) for v in series.values()} == {snapshots}
-            assert min(series["std"]) >= 0.0
-            assert all(0.0 <= s <= 1.0 for s in series["saturated"])
-    # At step 0, zero biases and symmetric U[-1/√n, 1/√n] weights give pre-activations that
-    # are symmetric and small (std ≤ √(E h²/3) < 0.6): sigmoid means ≈ 1/2, tanh means ≈ 0
-    # and nothing is saturated yet (sigmoid needs |z| > 2.9, tanh |z| > 2.2).
-    for name, centre in (("sigmoid", 0.5), ("tanh", 0.0)):
-        for series in result.curves[name]["layers"].values():
-            assert series["mean"][0] == pytest.approx(centre, abs=0.1)
-            assert series["saturated"][0] < 0.02
-
-
-def test_saturation_training_repeats_exactly() -> None:
-    config = saturation_training.Config(width=8, steps=20, record_every=10, probe_size=20)
-    first = saturation_training.train_and_watch("tanh", config)
-    second = saturation_training.train_and_watch("tanh", config)
-    assert first == second
-    assert first["steps"] == [0, 10, 20]
 
 
 # --- dying ReLU -----------------------------------------------------------------------------
