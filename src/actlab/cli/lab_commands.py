@@ -56,7 +56,11 @@ def list_experiments() -> None:
               help="Directory; the run goes to OUT/NAME/.")
 @click.option("--quick", is_flag=True, help="The small configuration (seconds, for a try-out).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: bool) -> None:
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False),
+              default=None, help="Directory of data files the experiment can use "
+              "(convergence_race: CIFAR-10's python batches).")
+def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: bool,
+                   data_dir: str | None) -> None:
     """Run experiment NAME; write OUT/NAME/result.json and one PNG per figure."""
     from rich.console import Console
 
@@ -70,6 +74,10 @@ def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: b
         if "seed" not in fields:
             raise click.UsageError(f"experiment {name!r} takes no seed")
         overrides["seed"] = seed
+    if data_dir is not None:
+        if "data_dir" not in {f.name for f in dataclasses.fields(exp.load().Config)}:
+            raise click.UsageError(f"experiment {name!r} reads no data files")
+        overrides["data_dir"] = data_dir
     config = exp.config(quick=quick, **overrides)
     ensure_output_directory(out)
     console = Console(stderr=True, quiet=quiet)
