@@ -41,14 +41,14 @@ class Config:
     batch_size: int = 32
     learning_rate: float = 0.005
     n_seeds: int = 10  # initialisations per architecture for x² (the claims)
-    other_target_seeds: int = 5  # initialisations for the other targets (figures only)
+    other_target_seeds: int = 3  # initialisations for the other targets (figures only)
     fit_threshold: float = 0.1  # "fits": median error (RMSE / std of x²) below this
     yarotsky_depths: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8)  # m: hidden layers of f_m
     seed: int = 0  # noise and initialisations (seed, seed + 1, ...)
 
     @classmethod
     def quick(cls) -> Config:
-        return cls(targets=("square",), n_points=401, epochs=15, n_seeds=5,
+        return cls(targets=("square",), n_points=401, epochs=10, n_seeds=5,
                    yarotsky_depths=(1, 2, 3, 4))
 
     def seeds_for(self, target: str) -> list[int]:

@@ -32,7 +32,7 @@ PUBLISHED_LAMBDA = "1.0507009873554804934193349852946"
 class Config:
     depth: int = 100  # layers
     width: int = 256  # units per layer
-    batch: int = 100  # Gaussian input samples per seed
+    batch: int = 64  # Gaussian input samples per seed
     activations: tuple[str, ...] = ("selu", "relu", "elu", "tanh", "gelu", "silu", "sigmoid")
     seeds: int = 10  # independent nets (weights and inputs) per activation
     mean_tolerance: float = 0.1  # |mean| within it counts as "mean ≈ 0"
