@@ -20,7 +20,6 @@ Sources from the course material are named :data:`LECTURE_NOTES`.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -251,56 +250,12 @@ class Claim:
         seeds: int = 1,
         quantity: str = "",
         detail: str = "",
-        partly: bool | None = None,
     ) -> Claim:
         """A fact that holds by construction or by arithmetic (a demonstration and a test of
-        our code): verdict "holds" or "fails"; a failing check is a bug.
-
-        ``partly`` is accepted only during the move to the new rule: a call that passes it
-        is an old qualitative claim and keeps its old verdict (to be removed).
-        """
-        if partly is not None:  # transitional: an old-style qualitative claim
-            old: Verdict = ("reproduced" if holds else
-                            "partly" if partly else "not reproduced")
-            return cls(statement, source, expected, measured, old, detail)
+        our code): verdict "holds" or "fails"; a failing check is a bug."""
         outcome: CheckOutcome = "holds" if holds else "fails"
         return cls(statement, source, expected, measured, outcome, detail, kind="check",
                    seeds=seeds, quantity=quantity)
-
-    @classmethod
-    def compare(
-        cls,
-        statement: str,
-        source: str,
-        published: float,
-        measured: float,
-        *,
-        rel_tol: float | None = None,
-        abs_tol: float | None = None,
-        partly_factor: float = 2.0,
-        interval: tuple[float, float] | None = None,
-        detail: str = "",
-    ) -> Claim:
-        """Transitional (to be removed once every experiment uses :meth:`effect`,
-        :meth:`estimate` or :meth:`exact`): the old tolerance comparison."""
-        if rel_tol is None and abs_tol is None:
-            raise ValueError("give rel_tol or abs_tol")
-        tol = max(abs_tol or 0.0, (rel_tol or 0.0) * abs(published))
-        gap = abs(measured - published)
-        in_interval = interval is not None and interval[0] <= published <= interval[1]
-        if not math.isfinite(measured):
-            verdict: Verdict = "not reproduced"
-        elif gap <= tol or in_interval:
-            verdict = "reproduced"
-        elif gap <= partly_factor * tol:
-            verdict = "partly"
-        else:
-            verdict = "not reproduced"
-        how = f"tolerance ±{tol:.3g}"
-        if interval is not None:
-            how += f", our interval [{interval[0]:.4g}, {interval[1]:.4g}]"
-        return cls(statement, source, published, measured, verdict,
-                   f"{how}. {detail}".strip())
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Claim:
