@@ -19,7 +19,7 @@ from actlab.models.torch_builders import build_cnn
 
 
 @pytest.mark.parametrize(("kind", "count"), [("logistic", 410), ("mlp", 15_210),
-                                              ("cnn", 5_210)])
+                                              ("cnn", 5_210), ("gru", 5_134)])
 def test_parameter_counts_match_the_paper(kind: str, count: int) -> None:
     assert nets.build_model(kind, [0, 1, 2]).parameters_per_network() == count
 
@@ -37,6 +37,35 @@ def test_cnn_ensemble_equals_the_torch_cnn() -> None:
         reference[-1].bias.copy_(model.bias[1, 0])
         x = torch.randn(3, 7, 40, generator=torch.Generator().manual_seed(0))
         torch.testing.assert_close(model(x)[1], reference(x[1]), atol=1e-5, rtol=1e-5)
+
+
+def test_gru_ensemble_equals_a_torch_gru_per_network() -> None:
+    """Network k of the block-masked ensemble computes what a bidirectional nn.GRU(1 → 6)
+    with its blocks computes, followed by Linear(480 → 10) on the time-major outputs."""
+    model = nets.EnsembleGRU([3, 4, 5])
+    s, h, k = 3, 6, 1
+    reference = torch.nn.GRU(1, h, batch_first=True, bidirectional=True)
+    with torch.no_grad():
+        for (name, p), (_, q) in zip(model.gru.named_parameters(),
+                                     reference.named_parameters(), strict=True):
+            rows = torch.cat([torch.arange(g * s * h + k * h, g * s * h + (k + 1) * h)
+                              for g in range(3)])
+            if p.dim() == 1:
+                q.copy_(p[rows])
+            elif name.startswith("weight_ih"):
+                q.copy_(p[rows][:, [k]])
+            else:
+                q.copy_(p[rows][:, k * h:(k + 1) * h])
+        x = torch.randn(s, 7, 40, generator=torch.Generator().manual_seed(3))
+        output, _ = reference(x[k].unsqueeze(-1))
+        expected = output.reshape(7, -1) @ model.weight[k] + model.bias[k]
+        torch.testing.assert_close(model(x)[k], expected, atol=1e-5, rtol=1e-5)
+    # the off-diagonal blocks get no gradient: network k never reads another's input
+    x.requires_grad_(True)
+    model(x)[k].sum().backward()
+    assert x.grad is not None
+    others = [j for j in range(s) if j != k]
+    assert torch.all(x.grad[others] == 0) and torch.any(x.grad[k] != 0)
 
 
 def test_mlp_second_layer_is_residual() -> None:
@@ -89,25 +118,52 @@ def test_quick_run_is_deterministic_and_round_trips(quick_result: Result) -> Non
 
 def test_claims_follow_from_the_accuracies(quick_result: Result) -> None:
     claims = quick_result.claims
-    assert [c.published for c in claims[:3]] == [32.0, 68.0, 94.0]
+    kinds = ("logistic", "mlp", "cnn", "gru")
+    assert [c.published for c in claims[:4]] == [32.0, 68.0, 94.0, 91.0]
     tol = quick_result.config["tolerance"]
-    for claim, kind in zip(claims[:3], ("logistic", "mlp", "cnn"), strict=True):
+    for claim, kind in zip(claims[:4], kinds, strict=True):
         final = np.asarray(quick_result.curves["models"][kind]["test"][-1])
         assert claim.measured == pytest.approx(final.mean(), abs=0.01)
-        low, high = t_interval(final)
-        gap = abs(final.mean() - claim.published)
-        expected = ("reproduced" if gap <= tol or low <= claim.published <= high
-                    else "partly" if gap <= 2 * tol else "not reproduced")
+        assert claim.seeds == final.size >= 5
+        low, high = t_interval(final.tolist())
+        assert claim.interval == pytest.approx((low, high))
+        inside = claim.published - tol <= low and high <= claim.published + tol
+        expected = ("reproduced" if inside else
+                    "partly" if abs(final.mean() - claim.published) <= tol else
+                    "not reproduced")
         assert claim.verdict == expected
         assert "fewer than the paper's" in claim.detail  # the quick run is short: say so
-    assert len(claims) == 4 and "CNN beats the MLP" in claims[3].statement
+    assert "CNN beats the MLP" in claims[4].statement
+
+
+def test_activation_comparison_claim_is_a_paired_rank_test(quick_result: Result) -> None:
+    from scipy import stats
+
+    claim = next(c for c in quick_result.claims if "rank by training loss" in c.statement)
+    data = quick_result.curves["activations"]
+    losses = np.asarray(data["mean_loss"])
+    taus = [stats.kendalltau(data["published"], losses[:, s]).statistic
+            for s in range(losses.shape[1])]
+    assert claim.seeds == losses.shape[1] >= 5
+    assert claim.measured == pytest.approx(np.mean(taus))
+    assert claim.kind == "claim" and claim.interval is not None
+
+
+def test_rank_claim_fails_when_the_order_is_reversed() -> None:
+    names = ("relu", "silu", "elu", "tanh", "softplus", "sigmoid")
+    reversed_losses = np.array([[1.8 - 0.1 * k + 0.01 * s for s in range(6)]
+                                for k in range(6)])
+    comparison = mb.ActivationComparison(names, reversed_losses, np.zeros((6, 6)))
+    claim, table = mb.comparison_claims(comparison)
+    assert claim.measured == pytest.approx(-1.0) and claim.verdict == "not reproduced"
+    assert len(table.rows) == 6
 
 
 def test_figures(quick_result: Result) -> None:
     from actlab.plot.mnist1d_baselines import figures
 
     figs = figures(quick_result)
-    assert set(figs) == {"accuracy", "learning_curves"}
+    assert set(figs) == {"accuracy", "learning_curves", "activation_comparison"}
     for fig in figs.values():
         assert isinstance(fig, Figure)
         fig.canvas.draw()
@@ -115,4 +171,4 @@ def test_figures(quick_result: Result) -> None:
 
 def test_unknown_model_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="unknown model"):
-        mb.run(mb.Config(models=("gru",)))
+        mb.run(mb.Config(models=("lstm",)))

@@ -15,7 +15,7 @@ import pytest
 
 from actlab.lab import registry
 from actlab.lab.registry import Experiment
-from actlab.lab.result import Claim, Result, Table
+from actlab.lab.result import LECTURE_NOTES, Claim, Result, Table
 
 FAKE_MODULE = "actlab_report_test_fakes"
 CALLS: dict[str, int] = {}  # experiment name -> how many times run() was called
@@ -31,16 +31,26 @@ class Config:
         return cls(points=10)
 
 
+def good_claims(seed: int) -> list[Claim]:
+    """A claim of every verdict, and a check that holds."""
+    return [
+        Claim.exact("the answer is 42", "Adams 1979", 42.0, 42.0 + seed * 0.001,
+                    tolerance=0.01, quantity="the answer"),
+        Claim.estimate("pi is about 3", "folklore", 3.0, samples=[2.9, 3.3, 2.8, 3.2, 3.05],
+                       tolerance=0.1, quantity="pi, measured with a ruler"),
+        Claim.effect("deep sigmoid nets train faster than shallow ones",
+                     "Glorot & Bengio 2010, a fake citation", "faster",
+                     differences=[-1.0, -2.0, -1.5, -0.5, -1.2],
+                     quantity="steps of the shallow net minus steps of the deep one"),
+        Claim.check("two plus two is four", LECTURE_NOTES, 4, 4, holds=True),
+    ]
+
+
 def run_good(config: Config, progress: Any = None) -> Result:
     CALLS["fake_good"] = CALLS.get("fake_good", 0) + 1
     if progress:
         progress(0.5, "halfway")
-    claims = [
-        Claim.compare("the answer is 42", "Adams 1979", 42.0, 42.0 + config.seed * 0.001,
-                      abs_tol=0.01),
-        Claim.compare("pi is about 3", "folklore", 3.0, 3.14159, abs_tol=0.1),
-        Claim.check("a fake claim that fails", "nowhere", "yes", "no", holds=False),
-    ]
+    claims = good_claims(config.seed)
     table = Table(["activation", "accuracy", "loss"],
                   [["relu", 0.975, 0.0123], ["tanh", 0.95, 1.5e-7]], caption="Fake scores")
     return Result("fake_good", {"points": config.points, "seed": config.seed},
@@ -78,6 +88,7 @@ def _module(name: str, runner: Any) -> types.ModuleType:
 class Fakes:
     names: list[str]
     calls: dict[str, int]  # experiment name -> how many times run() was called
+    modules: dict[str, str]  # experiment name -> its module's name in sys.modules
 
 
 @pytest.fixture
@@ -95,4 +106,4 @@ def fake_experiments(monkeypatch: pytest.MonkeyPatch) -> Fakes:
     monkeypatch.setitem(sys.modules, f"{FAKE_MODULE}_bad", _module("bad", run_bad))
     for name, exp in fakes.items():
         monkeypatch.setitem(registry.EXPERIMENTS, name, exp)
-    return Fakes(list(fakes), CALLS)
+    return Fakes(list(fakes), CALLS, {name: exp.module for name, exp in fakes.items()})

@@ -27,8 +27,10 @@ from actlab.cli import main
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-EXPERIMENTS = "gallery,derivatives"
-ATLAS = ["relu", "sigmoid", "softmax", "elu"]  # gallery's quick panels, and a cases formula
+EXPERIMENTS = "gallery,derivatives,temperature_neuron"
+# gallery's quick panels, a cases formula, and rrelu's long formula (a cases block and a note)
+ATLAS = ["relu", "sigmoid", "softmax", "elu", "rrelu"]
+PHONE_WIDTH = 420  # CSS pixels
 
 REQUIRE_BROWSER = "ACTLAB_REQUIRE_BROWSER"
 
@@ -153,15 +155,58 @@ def test_index_works_from_file_url_and_links_to_the_pages(driver, site: Path) ->
     assert colour not in ("rgba(0, 0, 0, 0)", "transparent")
 
 
-def test_a_missing_browser_skips_or_fails_as_the_environment_says(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    absent = (tmp_path / "no-chromium", tmp_path / "no-chromedriver")
-    missing = missing_browser_parts(absent)
-    assert [str(p) for p in absent] == missing[:2]
-    monkeypatch.delenv(REQUIRE_BROWSER, raising=False)
-    with pytest.raises(pytest.skip.Exception, match=r"needs .*no-chromium"):
-        require_browser(missing)
-    monkeypatch.setenv(REQUIRE_BROWSER, "1")
-    with pytest.raises(pytest.fail.Exception, match="mandatory"):
-        require_browser(missing)
-    require_browser([])  # nothing missing: neither
+def _at_width(driver: object, width: int) -> None:
+    """Lay pages out at ``width`` CSS pixels (a headless window has a minimum width)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": 900, "deviceScaleFactor": 1,
+                            "mobile": False})
+
+
+_OVERFLOW = """
+const page = document.documentElement;
+const boxes = Array.from(document.querySelectorAll(arguments[0]));
+return {page: [page.scrollWidth, page.clientWidth],
+        boxes: boxes.map(b => [b.scrollWidth, b.clientWidth])};
+"""
+
+
+@pytest.mark.parametrize("page", ["index.html", "experiments/temperature_neuron.html",
+                                  "experiments/derivatives.html", "method.html",
+                                  "atlas/rrelu.html"])
+def test_pages_fit_a_420_px_screen_without_horizontal_overflow(
+    driver, site: Path, page: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    _at_width(driver, PHONE_WIDTH)
+    try:
+        driver.get((site / page).as_uri())
+        assert driver.execute_script("return window.innerWidth") == PHONE_WIDTH
+        found = driver.execute_script(_OVERFLOW, ".claims-wrap, .formula-row")
+        page_width, viewport = found["page"]
+        assert page_width <= viewport, f"{page}: the page scrolls sideways ({page_width} px)"
+        for scroll, client in found["boxes"]:
+            assert scroll <= client, f"{page}: a claims table or formula is cut off"
+        if page == "index.html":
+            assert len(found["boxes"]) == 2  # the claims and the checks
+            # the claim cells are laid out as labelled lines, all inside the screen
+            cells = driver.execute_script(
+                "return Array.from(document.querySelectorAll('tr.claim-row td'))"
+                ".map(c => c.getBoundingClientRect().right)")
+            assert cells and max(cells) <= PHONE_WIDTH
+        shot = tmp_path_factory.mktemp("shots") / (page.replace("/", "_") + ".png")
+        assert driver.save_screenshot(str(shot))
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_claim_rows_show_seeds_and_intervals_in_the_browser(driver, site: Path) -> None:
+    driver.get((site / "experiments" / "temperature_neuron.html").as_uri())
+    rows = driver.find_elements("css selector", "tr.claim-row")
+    assert len(rows) == 2  # w and b; the fixed neuron is a check
+    for row in rows:
+        seeds = row.find_element("css selector", "td.seeds").text
+        interval = row.find_element("css selector", "td.interval").text
+        assert int(seeds) >= 5
+        assert interval.startswith("[") and interval.endswith("]")
+    checks = driver.find_elements("css selector", "tr.check-row")
+    assert len(checks) == 1 and "holds" in checks[0].text

@@ -22,7 +22,9 @@ class _Links(HTMLParser):
         super().__init__()
         self.links: list[tuple[str, str]] = []  # (tag, url)
         self.claim_rows: list[tuple[str, str]] = []  # (data-verdict, text)
+        self.check_rows: list[tuple[str, str]] = []  # (data-verdict, text)
         self._row: list[str] | None = None
+        self._rows = self.claim_rows
         self._verdict = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -30,12 +32,14 @@ class _Links(HTMLParser):
         for key in ("href", "src"):
             if values.get(key):
                 self.links.append((tag, values[key] or ""))
-        if tag == "tr" and "claim-row" in (values.get("class") or ""):
+        classes = (values.get("class") or "").split()
+        if tag == "tr" and ("claim-row" in classes or "check-row" in classes):
             self._row, self._verdict = [], values.get("data-verdict") or ""
+            self._rows = self.claim_rows if "claim-row" in classes else self.check_rows
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "tr" and self._row is not None:
-            self.claim_rows.append((self._verdict, " ".join("".join(self._row).split())))
+            self._rows.append((self._verdict, " ".join("".join(self._row).split())))
             self._row = None
 
     def handle_data(self, data: str) -> None:
@@ -90,7 +94,7 @@ def test_every_page_linked_from_the_index_exists_and_every_image_file_too(report
 def test_claims_table_lists_each_claim_with_its_verdict(report) -> None:
     out, outcome = report
     rows = parse(out / "index.html").claim_rows
-    claims = [c for r in outcome.runs if r.result for c in r.result.claims]
+    claims = [c for r in outcome.runs if r.result for c in r.result.claims if c.kind == "claim"]
     assert len(rows) == len(claims) == 3
     for claim, (verdict, text) in zip(claims, rows, strict=True):
         assert verdict == claim.verdict
@@ -99,6 +103,136 @@ def test_claims_table_lists_each_claim_with_its_verdict(report) -> None:
     assert {v for v, _ in rows} == {"reproduced", "partly", "not reproduced"}
     # the experiment's own page repeats its claims
     assert len(parse(out / "experiments" / "fake_good.html").claim_rows) == 3
+
+
+def test_claim_rows_show_seeds_interval_and_what_was_measured(report) -> None:
+    out, _ = report
+    html = (out / "index.html").read_text()
+    rows = dict((text.split(" Measured:")[0], text)
+                for _, text in parse(out / "index.html").claim_rows)
+    pi = rows["pi is about 3"]
+    # "… Seeds 5 | 95% interval [2.794, 3.306] | partly"
+    assert " 5 [2.794, 3.306] partly" in pi
+    assert "pi, measured with a ruler" in pi
+    answer = rows["the answer is 42"]
+    assert " 1 — reproduced" in answer  # deterministic: one seed, no interval
+    assert "<th class=\"num\">Seeds</th>" in html and "95% interval</th>" in html
+    # a paper's source links to its bibliography entry
+    assert 'href="bibliography.html#glorot2010"' in html
+
+
+def test_checks_are_shown_apart_and_the_tiles_count_claims_only(report) -> None:
+    out, _ = report
+    index = parse(out / "index.html")
+    assert len(index.claim_rows) == 3
+    assert [v for v, _ in index.check_rows] == ["holds"]
+    assert "two plus two is four" in index.check_rows[0][1]
+    assert not any("two plus two" in text for _, text in index.claim_rows)
+    html = (out / "index.html").read_text()
+    tiles = html[html.index('<div class="stats">'):html.index("</div>\n  <p")]
+    assert '<span class="stat-value">3</span><span class="stat-label">claims</span>' in tiles
+    assert "holds" not in tiles and "check" not in tiles
+    assert 'id="checks"' in html and "1 <a href=\"#checks\">checks</a>" in html
+
+
+def test_an_experiments_badge_shows_its_claim_counts(report) -> None:
+    out, _ = report
+    import re
+
+    badge = "1 reproduced · 1 partly · 1 not reproduced"
+    index = (out / "index.html").read_text()
+    page = (out / "experiments" / "fake_good.html").read_text()
+    for html in (index, page):
+        text = re.sub(r"<[^>]+>", "", html)  # each count is its own coloured chip
+        assert badge in text
+        assert '<span class="status verdict-partly">1 partly</span>' in html
+    assert ">ok<" not in index
+
+
+def test_method_and_bibliography_pages_exist_and_are_linked(report) -> None:
+    out, _ = report
+    for page in ("index.html", "experiments/fake_good.html"):
+        targets = {t.name for _, t in local_targets(out / page)}
+        assert {"method.html", "bibliography.html"} <= targets, page
+    method = (out / "method.html").read_text()
+    for words in ("within P ± tolerance", "at most twice the tolerance",
+                  "one-sided test", "Wilcoxon signed-rank", "at least 5 independent runs",
+                  "never make “reproduced” easier", "test_verdict.py"):
+        assert words in method, words
+    bibliography = (out / "bibliography.html").read_text()
+    assert 'id="glorot2010"' in bibliography and "Understanding the difficulty" in bibliography
+    assert "the lecture notes the project grew from" in bibliography
+    assert "seeds 000" not in bibliography and "seed 00" not in bibliography
+    # the Glorot entry lists the fake claim that cites it
+    entry = bibliography[bibliography.index('id="glorot2010"'):]
+    entry = entry[:entry.index("</li>")]
+    assert "deep sigmoid nets train faster" in entry
+
+
+def test_a_failing_check_is_shown_loudly_and_fails_the_cli(
+    tmp_path: Path, fake_experiments, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import sys
+
+    import actlab
+    from actlab.lab.result import Claim
+
+    fake = sys.modules[fake_experiments.modules["fake_good"]]
+    real = fake.run
+
+    def run_with_a_bug(config, progress=None):
+        result = real(config, progress)
+        result.claims.append(Claim.check("one is less than zero", "nowhere", True, False,
+                                         holds=False))
+        return result
+
+    monkeypatch.setattr(fake, "run", run_with_a_bug)
+    monkeypatch.setattr(actlab, "names", lambda: ["relu"])
+    out = tmp_path / "site"
+    code = main(["report", "--out", str(out), "--only", "fake_good", "--quick", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1 and "fake_good (1 failing check(s))" in err
+    index = (out / "index.html").read_text()
+    assert "1 check FAIL" in index and "one is less than zero" in index
+    assert "alert-checks" in (out / "experiments" / "fake_good.html").read_text()
+    assert [v for v, _ in parse(out / "index.html").check_rows] == ["holds", "fails"]
+
+
+def test_a_cached_rerun_says_how_long_the_results_took(
+    tmp_path: Path, fake_experiments, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from actlab.report import runner
+
+    out = tmp_path / "site"
+    kwargs = {"only": ["fake_good"], "quick": True, "quiet": True, "activations": ["relu"]}
+    first = build_report(out, **kwargs)
+    record = out / "experiments" / "fake_good" / "run.json"
+    data = json.loads(record.read_text())
+    data["seconds"] = 754.0  # as if the run had taken 12 min 34 s
+    record.write_text(json.dumps(data))
+    again = build_report(out, **kwargs)
+    assert again.runs[0].record.cached and not first.runs[0].record.cached
+    html = (out / "index.html").read_text()
+    assert "The results shown took 12 min 34 s to compute (1 of 1 experiments reused" in html
+    assert runner.code_digest(again.runs[0].experiment)  # the key covers the verdict rule
+
+
+def test_changing_the_verdict_rule_invalidates_the_cache(
+    tmp_path: Path, fake_experiments, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from actlab.report import runner
+
+    digests = {}  # module name -> the digest its source would have
+    monkeypatch.setattr(runner, "source_digest", lambda module: digests.get(module, "v1"))
+    out = tmp_path / "site"
+    kwargs = {"only": ["fake_good"], "quick": True, "quiet": True, "activations": ["relu"]}
+    build_report(out, **kwargs)
+    build_report(out, **kwargs)
+    assert fake_experiments.calls["fake_good"] == 1
+    digests["actlab.lab.verdict"] = "v2"
+    build_report(out, **kwargs)
+    assert fake_experiments.calls["fake_good"] == 2
 
 
 def test_failing_experiment_is_reported_and_the_others_written(report) -> None:

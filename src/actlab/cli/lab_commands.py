@@ -13,6 +13,16 @@ from actlab.errors import UnknownName
 DEFAULT_OUT = "actlab-lab"
 
 
+class CheckFailed(click.ClickException):
+    """A check (a fact that holds by construction) failed: the results are written, but
+    something in our code is wrong."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"actlab: error: {self.message}", err=True, file=file)
+
+
 def register(app: click.Group) -> None:
     """Add the ``lab`` group to the app."""
     app.add_command(lab)
@@ -48,7 +58,11 @@ def list_experiments() -> None:
               help="Directory; the run goes to OUT/NAME/.")
 @click.option("--quick", is_flag=True, help="The small configuration (seconds, for a try-out).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: bool) -> None:
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False),
+              default=None, help="Directory of data files the experiment can use "
+              "(convergence_race: CIFAR-10's python batches).")
+def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: bool,
+                   data_dir: str | None) -> None:
     """Run experiment NAME; write OUT/NAME/result.json and one PNG per figure."""
     from rich.console import Console
 
@@ -65,11 +79,18 @@ def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: b
         if "seed" not in fields:
             raise click.UsageError(f"experiment {name!r} takes no seed")
         overrides["seed"] = seed
+    if data_dir is not None:
+        if "data_dir" not in {f.name for f in dataclasses.fields(exp.load().Config)}:
+            raise click.UsageError(f"experiment {name!r} reads no data files")
+        overrides["data_dir"] = data_dir
     config = exp.config(quick=quick, **overrides)
     ensure_output_directory(out)
     console = Console(stderr=True, quiet=quiet)
     result, written = _run_and_save(exp, config, out, console, quiet)
     _print_summary(result, written)
+    if result.failed_checks:  # a bug in our code: say so loudly and exit non-zero
+        raise CheckFailed(f"{len(result.failed_checks)} check(s) of {name} FAIL (a bug, not a "
+                          f"finding): " + "; ".join(c.statement for c in result.failed_checks))
 
 
 def _run_and_save(exp: Any, config: Any, out: Path, console: Any,
@@ -104,25 +125,44 @@ def _run_and_save(exp: Any, config: Any, out: Path, console: Any,
     return result, written
 
 
-_VERDICT_STYLE = {"reproduced": "green", "partly": "yellow", "not reproduced": "red"}
+_VERDICT_STYLE = {"reproduced": "green", "partly": "yellow", "not reproduced": "red",
+                  "holds": "green", "fails": "bold white on red"}
 
 
 def _print_summary(result: Any, written: dict[str, Path]) -> None:
-    """Claims with verdicts, metrics compactly, and where the files went."""
+    """Claims (with seeds and intervals) and checks apart, metrics compactly, and where the
+    files went."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     console = Console()
-    if result.claims:
-        claims = Table(title=f"{result.experiment}: claims", show_lines=False)
-        for col in ("verdict", "statement", "published", "measured"):
-            claims.add_column(col, overflow="fold")
-        for c in result.claims:
+    claims = [c for c in result.claims if c.kind == "claim"]
+    checks = [c for c in result.claims if c.kind == "check"]
+    if claims:
+        table = Table(title=f"{result.experiment}: claims", show_lines=False)
+        for col in ("verdict", "statement", "published", "measured", "seeds", "95% interval"):
+            table.add_column(col, overflow="fold")
+        for c in claims:
             style = _VERDICT_STYLE.get(c.verdict, "")
-            claims.add_row(f"[{style}]{c.verdict}[/{style}]", escape(c.statement),
-                           escape(_short(c.published)), escape(_short(c.measured)))
-        console.print(claims)
+            interval = "—" if c.interval is None else _short(list(c.interval))
+            table.add_row(f"[{style}]{c.verdict}[/{style}]", escape(c.statement),
+                          escape(_short(c.published)), escape(_short(c.measured)),
+                          str(c.seeds), escape(interval))
+        console.print(table)
+    if checks:
+        table = Table(title=f"{result.experiment}: checks (facts that hold by construction)",
+                      show_lines=False)
+        for col in ("outcome", "check", "expected", "measured"):
+            table.add_column(col, overflow="fold")
+        for c in checks:
+            style = _VERDICT_STYLE.get(c.verdict, "")
+            table.add_row(f"[{style}]{c.verdict}[/{style}]", escape(c.statement),
+                          escape(_short(c.published)), escape(_short(c.measured)))
+        console.print(table)
+    if result.failed_checks:
+        console.print(f"[bold white on red] {len(result.failed_checks)} CHECK(S) FAIL [/] "
+                      "a check holds by construction: this is a bug in our code")
     if result.metrics:
         metrics = "  ".join(f"{k}={escape(_short(v))}" for k, v in result.metrics.items())
         console.print(f"[bold]metrics[/bold] {metrics}", soft_wrap=False)

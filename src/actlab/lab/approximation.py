@@ -1,12 +1,14 @@
 """ReLU networks approximate curves: trained small nets, and Yarotsky's exact construction.
 
-Trained (notes A, C): y = x² + noise on [-10, 10], fitted by a 1-6-1 ReLU
-net ("parallel") and a 1-2-2-2-1 ReLU net ("serial"), 19 parameters each, Adam
-lr 0.005, batch 32, 100 epochs as in the seeds; over several seeds; the same
-for sin x and x⁵.  The targets are standardised for training (x⁵ reaches 1e5)
-and the error is the RMSE against the noise-free curve in units of its
-standard deviation, so the three curves are comparable.  A ReLU net is
-piecewise linear; we also count its linear pieces on [-10, 10].
+Trained (the lecture notes): y = x² + noise on [-10, 10], fitted by a 1-6-1
+ReLU net ("parallel") and a 1-2-2-2-1 ReLU net ("serial"), 19 parameters each,
+Adam lr 0.005, batch 32, 100 epochs as in the notes; over 10 seeds; the same
+for sin x and x⁵ over fewer seeds (figures only).  The targets are
+standardised for training (x⁵ reaches 1e5) and the error is the RMSE against
+the noise-free curve in units of its standard deviation, so the three curves
+are comparable.  A ReLU net is piecewise linear, so its smoothness is
+measured directly: the number of linear pieces on [-10, 10] (more, smaller
+bends look smoother) and the largest bend (the biggest jump of the slope).
 
 Constructed (Yarotsky 2017): on [0, 1] the hat g(x) = 2relu(x) − 4relu(x − ½) +
 2relu(x − 1) composed s times is a sawtooth g_s with 2^(s−1) teeth, and
@@ -24,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from actlab.lab.registry import ProgressFn
-from actlab.lab.result import Claim, Result, Table
+from actlab.lab.result import LECTURE_NOTES, Claim, Result, Table
 
 ARCHITECTURES = {"parallel": [1, 6, 1], "serial": [1, 2, 2, 2, 1]}  # 19 parameters each
 
@@ -32,20 +34,27 @@ ARCHITECTURES = {"parallel": [1, 6, 1], "serial": [1, 2, 2, 2, 1]}  # 19 paramet
 @dataclass(frozen=True)
 class Config:
     targets: tuple[str, ...] = ("square", "sin", "quintic")  # from actlab.data.regression
-    n_points: int = 2001  # the seeds: x = -10 + k/100, k = 0..2000
+    n_points: int = 2001  # the lecture notes: x = -10 + k/100, k = 0..2000
     low: float = -10.0
     high: float = 10.0
-    epochs: int = 100  # the seeds: 100 epochs, batch 32, Adam lr 0.005
+    epochs: int = 100  # the lecture notes: 100 epochs, batch 32, Adam lr 0.005
     batch_size: int = 32
     learning_rate: float = 0.005
-    n_seeds: int = 5  # initialisations per architecture and target
+    n_seeds: int = 10  # initialisations per architecture for x² (the claims)
+    other_target_seeds: int = 3  # initialisations for the other targets (figures only)
+    fit_threshold: float = 0.1  # "fits": median error (RMSE / std of x²) below this
     yarotsky_depths: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8)  # m: hidden layers of f_m
     seed: int = 0  # noise and initialisations (seed, seed + 1, ...)
 
     @classmethod
     def quick(cls) -> Config:
-        return cls(targets=("square",), n_points=401, epochs=15, n_seeds=2,
+        return cls(targets=("square",), n_points=401, epochs=10, n_seeds=5,
                    yarotsky_depths=(1, 2, 3, 4))
+
+    def seeds_for(self, target: str) -> list[int]:
+        """The initialisation seeds trained on ``target``."""
+        count = self.n_seeds if target == "square" else self.other_target_seeds
+        return [self.seed + i for i in range(count)]
 
 
 # --- the trained nets ------------------------------------------------------------------
@@ -57,6 +66,12 @@ def count_linear_pieces(x: np.ndarray, y: np.ndarray, rel_tol: float = 1e-6) -> 
     bends = np.abs(np.diff(slopes)) > rel_tol * scale
     runs = int(np.sum(bends[1:] & ~bends[:-1]) + (1 if bends.size and bends[0] else 0))
     return runs + 1
+
+
+def largest_bend(x: np.ndarray, y: np.ndarray) -> float:
+    """The largest change of slope between neighbouring grid intervals: the sharpest kink."""
+    slopes = np.diff(y) / np.diff(x)
+    return float(np.max(np.abs(np.diff(slopes)))) if slopes.size > 1 else 0.0
 
 
 def fit_one(target: str, architecture: str, seed: int, config: Config) -> dict[str, Any]:
@@ -81,6 +96,7 @@ def fit_one(target: str, architecture: str, seed: int, config: Config) -> dict[s
         "rmse_clean": float(np.sqrt(np.mean((pred - clean) ** 2)) / spread),
         "rmse_noisy": float(np.sqrt(np.mean((pred - y[:, 0]) ** 2)) / spread),
         "pieces": count_linear_pieces(x[:, 0], pred),
+        "largest_bend": largest_bend(x[:, 0], pred),
         "final_loss": float(losses[-1]),
         "n_parameters": net.n_parameters,
     }
@@ -145,8 +161,7 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
     from actlab.data.regression import curve, make_regression
 
     start = time.perf_counter()
-    seeds = [config.seed + i for i in range(config.n_seeds)]
-    total = len(config.targets) * len(ARCHITECTURES) * len(seeds) + 1
+    total = sum(len(config.seeds_for(t)) for t in config.targets) * len(ARCHITECTURES) + 1
     done = 0
     curves: dict[str, Any] = {"fits": {}}
     rows: list[list[Any]] = []
@@ -156,6 +171,7 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
                                high=config.high)
         entry: dict[str, Any] = {"x": x[:, 0], "y": y[:, 0], "clean": curve(target)(x[:, 0])}
         summary[target] = {}
+        seeds = config.seeds_for(target)
         for arch in ARCHITECTURES:
             fits = []
             for s in seeds:
@@ -165,13 +181,16 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
                     progress(done / total, f"{target}: {arch} seed {s}")
             errors = np.array([f["rmse_clean"] for f in fits])
             pieces = [f["pieces"] for f in fits]
+            bends = [f["largest_bend"] for f in fits]
             entry[arch] = {"predictions": [f["prediction"] for f in fits],
-                           "rmse_clean": errors, "pieces": pieces, "seeds": seeds}
+                           "rmse_clean": errors, "pieces": pieces, "largest_bend": bends,
+                           "seeds": seeds}
             summary[target][arch] = {"median": float(np.median(errors)),
                                      "min": float(errors.min()), "max": float(errors.max())}
             rows.append([target, arch, " → ".join(map(str, ARCHITECTURES[arch])),
                          fits[0]["n_parameters"], float(np.median(errors)),
-                         float(errors.min()), float(errors.max()), float(np.median(pieces))])
+                         float(errors.min()), float(errors.max()), float(np.median(pieces)),
+                         round(float(np.median(bends)), 3)])
         curves["fits"][target] = entry
 
     yarotsky = [yarotsky_error(m) for m in config.yarotsky_depths]
@@ -190,10 +209,12 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
     claims = _claims(config, curves, summary, yarotsky, gaps)
     tables = {
         "fits": Table(["target", "net", "layers", "parameters", "median error", "best error",
-                       "worst error", "median linear pieces"], rows,
+                       "worst error", "median linear pieces", "median largest bend"], rows,
                       caption=f"Error: RMSE against the noise-free curve / its std, over "
-                      f"{config.n_seeds} seeds; Adam lr {config.learning_rate}, batch "
-                      f"{config.batch_size}, {config.epochs} epochs."),
+                      f"{config.n_seeds} seeds for x² and {config.other_target_seeds} for the "
+                      f"other curves; Adam lr {config.learning_rate}, batch "
+                      f"{config.batch_size}, {config.epochs} epochs. Largest bend: the biggest "
+                      "jump of the fitted curve's slope."),
         "yarotsky": Table(["hidden layers m", "parameters", "max |f_m − x²| measured",
                            "2^(−2m−2)", "|difference|"],
                           [[y["n_hidden_layers"], y["n_parameters"], y["max_error"],
@@ -215,31 +236,48 @@ def _claims(config: Config, curves: dict[str, Any], summary: dict[str, Any],
     counts = {arch: MLP(sizes).n_parameters for arch, sizes in ARCHITECTURES.items()}
     claims = [Claim.check(
         "the 'parallel' 1-6-1 and the 'serial' 1-2-2-2-1 ReLU nets both have 19 parameters",
-        "notes A, C (Keras summary)", 19, counts,
-        holds=all(n == 19 for n in counts.values()))]
+        LECTURE_NOTES, 19, counts, holds=all(n == 19 for n in counts.values()))]
     if "square" in summary:
-        parallel = np.array(curves["fits"]["square"]["parallel"]["rmse_clean"])
-        serial = np.array(curves["fits"]["square"]["serial"]["rmse_clean"])
-        wins = float(np.mean(parallel < serial))
-        better = summary["square"]["parallel"]["median"] < summary["square"]["serial"]["median"]
-        claims.append(Claim.check(
-            "on x² + noise the 'parallel' net fits better (looks smoother) than the 'serial' "
-            "one", "notes A, C", "parallel smoother",
-            {"median error parallel": summary["square"]["parallel"]["median"],
-             "median error serial": summary["square"]["serial"]["median"],
-             "fraction of seeds parallel better": wins},
-            holds=better and wins >= 0.5, partly=better or wins >= 0.5,
-            detail=f"seed-paired errors over {config.n_seeds} seeds; error = RMSE vs x² / "
-            "std(x²)"))
-        best = summary["square"]["parallel"]["min"]
-        claims.append(Claim.check(
-            "a small ReLU net approximates x² on [-10, 10]", "notes A, C", "fits",
-            best, holds=best < 0.1, partly=best < 0.3,
-            detail="best parallel-net error (RMSE / std of x²) below 0.1"))
-    claims.append(Claim.check(
+        fits = curves["fits"]["square"]
+        parallel, serial = fits["parallel"], fits["serial"]
+        claims.append(Claim.effect(
+            "on x² + noise the 'parallel' net gives a smoother curve than the 'serial' one",
+            LECTURE_NOTES, "parallel smoother (more linear pieces)",
+            samples=(parallel["pieces"], serial["pieces"]), paired=False,
+            quantity="linear pieces on [-10, 10], parallel minus serial",
+            detail=f"{len(parallel['pieces'])} seeds per net, independent initialisations; "
+            f"median pieces parallel {np.median(parallel['pieces']):g}, serial "
+            f"{np.median(serial['pieces']):g}; median largest bend (slope jump) parallel "
+            f"{np.median(parallel['largest_bend']):.3g}, serial "
+            f"{np.median(serial['largest_bend']):.3g}"))
+        claims.append(_fit_claim(np.asarray(parallel["rmse_clean"], dtype=float), config))
+    deepest = yarotsky[-1]
+    claims.append(Claim.exact(
         "Yarotsky's ReLU network f_m approximates x² on [0, 1] with max error 2^(-2m-2)",
-        "Yarotsky 2017", [y["formula"] for y in yarotsky], [y["max_error"] for y in yarotsky],
-        holds=max(gaps) <= 1e-12,
+        "Yarotsky 2017", deepest["formula"], deepest["max_error"], tolerance=1e-12,
+        quantity=f"max |f_m − x²| on [0, 1] at m = {deepest['n_hidden_layers']}",
         detail=f"max |measured − formula| = {max(gaps):.3g} over m = "
-        f"{list(config.yarotsky_depths)} (tolerance 1e-12)"))
+        f"{list(config.yarotsky_depths)}"))
     return claims
+
+
+def _fit_claim(errors: np.ndarray, config: Config) -> Claim:
+    """'A small ReLU net approximates x²': the median error over seeds below the threshold,
+    by a one-sided sign test (the median is below t when significantly more than half the
+    seeds are); the interval is the bootstrap interval of the median."""
+    from scipy import stats
+
+    from actlab.lab.statistics import bootstrap_median
+    from actlab.lab.verdict import TestResult
+
+    below = int(np.sum(errors < config.fit_threshold))
+    p = float(stats.binomtest(below, errors.size, 0.5, alternative="greater").pvalue)
+    result = TestResult(float(np.median(errors)), p,
+                        bootstrap_median(errors.tolist(), 2000, config.seed),
+                        int(errors.size), "sign test on the median (one-sided)")
+    return Claim.from_test(
+        "a small ReLU net (1-6-1, 19 parameters) approximates x² on [-10, 10]", LECTURE_NOTES,
+        f"fits (error < {config.fit_threshold:g})", result, direction="less",
+        null=config.fit_threshold, quantity="median error (RMSE vs x² / std of x²)",
+        detail=f"{below} of {errors.size} seeds below {config.fit_threshold:g}; "
+        "interval: bootstrap of the median")

@@ -6,7 +6,7 @@ from actlab.lab.registry import Experiment, register_experiment
 # and the plot module with figures(result).
 register_experiment(Experiment(
     "gallery", "Gallery of activations",
-    "Every catalogue entry in the seeds' six panels: function, derivative, a random sample "
+    "Every catalogue entry in the lecture notes' six panels: function, derivative, a random sample "
     "and a photo before and after the activation.",
     "actlab.lab.gallery", "actlab.plot.gallery", order=10))
 register_experiment(Experiment(
@@ -14,6 +14,12 @@ register_experiment(Experiment(
     "sigmoid' peaks at 0.25; tanh = 2σ(2x) − 1 and tanh' = 1 − tanh² to machine precision; "
     "the `if x > 0` pitfall on arrays and its vectorised fix.",
     "actlab.lab.saturation_basics", "actlab.plot.saturation_basics", order=20))
+register_experiment(Experiment(
+    "temperature_neuron", "The temperature neuron",
+    "The lecture notes' Celsius-to-Fahrenheit neuron (9/5 · C + 32, clamped at 32 °F) on "
+    "their test temperatures, and a linear neuron that learns w = 9/5 and b = 32 by "
+    "gradient descent from noisy readings over 10 seeds.",
+    "actlab.lab.temperature_neuron", "actlab.plot.temperature_neuron", order=25))
 register_experiment(Experiment(
     "gates", "Logic gates and XOR",
     "AND, OR, XOR learned by a perceptron, a linear unit, a sigmoid unit, a 2-hidden-unit "
@@ -32,7 +38,7 @@ register_experiment(Experiment(
 register_experiment(Experiment(
     "derivatives", "Numerical vs analytic derivatives",
     "Forward and central differences of sigmoid and tanh against the step h: the V-shaped "
-    "error, optimum near 1e-8 and 1e-5; the seeds' h = 1e-15 is visibly wrong.",
+    "error, optimum near 1e-8 and 1e-5; the lecture notes' h = 1e-15 is visibly wrong.",
     "actlab.lab.derivatives", "actlab.plot.derivatives", order=60))
 register_experiment(Experiment(
     "softmax", "Softmax and overflow",

@@ -1,9 +1,9 @@
-"""The gallery: every catalogue entry in the seeds' six panels.
+"""The gallery: every catalogue entry in the lecture notes' six panels.
 
 For each activation: the function and its derivative on [-10, 10]; a random
 sample's histogram before and after the activation; a photo before and after
-(applied to the whole image at once, not pixel by pixel as the seeds do).
-The photo is centred on its median (as in the seeds, so the step splits it
+(applied to the whole image at once, not pixel by pixel as the lecture notes do).
+The photo is centred on its median (as in the lecture notes, so the step splits it
 half and half) and scaled to [-3, 3] so that every activation does something
 visible.
 
@@ -25,16 +25,16 @@ from typing import Any
 import numpy as np
 
 from actlab.lab.registry import ProgressFn
-from actlab.lab.result import Claim, Result, Table
+from actlab.lab.result import LECTURE_NOTES, Claim, Result, Table
 
 
 @dataclass(frozen=True)
 class Config:
     activations: tuple[str, ...] = ()  # catalogue names; empty = every entry (actlab.names())
-    x_low: float = -10.0  # the seeds' plotting range
+    x_low: float = -10.0  # the lecture notes' plotting range
     x_high: float = 10.0
     n_points: int = 801  # grid points of the function panels (odd: x = 0 is sampled)
-    n_samples: int = 1000  # size of the random sample (the seeds: 1000)
+    n_samples: int = 1000  # size of the random sample (the lecture notes: 1000)
     sample_std: float = 2.0  # the sample is N(0, sample_std²), wide enough to reach the bends
     bins: int = 60  # histogram bins
     photo_path: str | None = None  # None = matplotlib's bundled photo (Grace Hopper)
@@ -56,7 +56,7 @@ def downsample(image: np.ndarray, size: int) -> np.ndarray:
 
 
 def centred_photo(config: Config) -> np.ndarray:
-    """The photo, small and median-centred (as the seeds do), each side of the median
+    """The photo, small and median-centred (as the lecture notes do), each side of the median
     stretched linearly to fill [-photo_range, 0] and [0, photo_range]: monotone, so the
     picture stays readable, and every activation's bend falls inside its range."""
     from actlab.data.images import sample_photo
@@ -123,13 +123,13 @@ def apply_along_slice(act: Any, x: np.ndarray) -> tuple[str, np.ndarray, np.ndar
     return curve.label, np.reshape(curve.y, x.shape), np.reshape(curve.dy, x.shape)
 
 
-def seed_claims(outputs: dict[str, np.ndarray]) -> list[Claim]:
-    """What the seeds say about the panels, checked on the sample's outputs (for the entries
+def lecture_note_checks(outputs: dict[str, np.ndarray]) -> list[Claim]:
+    """What the lecture notes say about the panels, checked on the sample's outputs (for the entries
     present in this run)."""
     claims: list[Claim] = []
 
     def add(name: str, statement: str, measured: Any, holds: bool, published: str) -> None:
-        claims.append(Claim.check(statement, "notes A, C", published, measured, holds,
+        claims.append(Claim.check(statement, LECTURE_NOTES, published, measured, holds,
                                   detail=f"on the random sample through {name}"))
 
     if "heaviside" in outputs:
@@ -195,7 +195,7 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
                   rows, caption=f"A N(0, {config.sample_std:g}²) sample of {config.n_samples} "
                   "values through every activation.")
     n_vector = sum(1 for n in names if not curves[n]["elementwise"])
-    claims = seed_claims(outputs)
+    claims = lecture_note_checks(outputs)
     metrics = {"n_activations": len(names), "n_vector_valued": n_vector,
                "photo_shape": list(photo.shape)}
     return Result("gallery", asdict(config), metrics, {"sample_after": table}, curves, claims,

@@ -1,8 +1,8 @@
 """Logic gates and XOR: which models can learn AND, OR and XOR.
 
-The seeds (000, 002) train, on the four points of each gate, a perceptron with
-a binary step, a single linear unit, a single sigmoid unit and a net with two
-sigmoid hidden units and a linear output (Keras: Adam, lr 0.01, MSE, 1000
+The lecture notes the project grew from train, on the four points of each gate,
+a perceptron with a binary step, a single linear unit, a single sigmoid unit and a
+net with two sigmoid hidden units and a linear output (Keras: Adam, lr 0.01, MSE, 1000
 epochs, full batch).  A linear separator gets at most 3 of XOR's 4 points;
 the hidden layer is what solves it.  A fifth model takes any activation
 (``Config.activation``).
@@ -24,9 +24,11 @@ import numpy as np
 
 from actlab.errors import UserError
 from actlab.lab.registry import ProgressFn
-from actlab.lab.result import Claim, Result, Table
+from actlab.lab.result import LECTURE_NOTES, Claim, Result, Table
 
-SOURCE = "notes A, C"
+SOURCE = LECTURE_NOTES
+ROSENBLATT = "Novikoff 1962 (perceptron convergence theorem)"
+MINSKY = "Minsky & Papert 1969 (XOR is not linearly separable)"
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,9 @@ class Config:
     gates: tuple[str, ...] = ("and", "or", "xor")  # from actlab.data.gates.GATES
     activation: str = "tanh"  # hidden activation of the fifth model (any elementwise entry)
     hidden_units: int = 2  # hidden units of the fifth model
-    epochs: int = 1000  # the seeds: 1000 epochs, full batch (4 samples)
-    learning_rate: float = 0.01  # Adam, as the seeds
-    n_seeds: int = 20  # initialisations per model and gate
+    epochs: int = 1000  # as the lecture notes: 1000 epochs, full batch (4 samples)
+    learning_rate: float = 0.01  # Adam, as the lecture notes
+    n_seeds: int = 100  # initialisations per model and gate (a run is cheap: ~2 s for 100)
     perceptron_epochs: int = 100  # Rosenblatt's rule; stops early once every point is right
     grid_points: int = 61  # per axis, for decision regions and surfaces
     grid_low: float = -0.25  # the plotted square (the gate inputs are 0 and 1)
@@ -225,7 +227,7 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
     claims = _claims(config, accuracy)
     four = sum(train_seconds[k] for k in ("perceptron", "linear", "sigmoid", "hidden_sigmoid"))
     metrics: dict[str, Any] = {
-        "seconds_four_seed_models": four,
+        "seconds_lecture_note_models": four,
         "seconds_training": dict(train_seconds),
         "n_models_trained": len(keys) * len(config.gates) * config.n_seeds,
     }
@@ -250,29 +252,38 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
 
 
 def _claims(config: Config, accuracy: dict[str, dict[str, list[float]]]) -> list[Claim]:
+    """One claim (the hidden layer learns XOR: it could fail to, it is trained) and checks
+    (what a linear separator can and cannot do is geometry, not an experiment)."""
     claims: list[Claim] = []
     seeds = f"{config.n_seeds} seeds"
     for g in ("and", "or"):
         if g in config.gates:
-            accs = accuracy["perceptron"][g]
-            claims.append(Claim.compare(
-                f"the perceptron with a binary step learns {g.upper()} (accuracy 1.0)", SOURCE,
-                1.0, float(min(accs)), abs_tol=0.0, detail=f"worst of {seeds}"))
+            worst = float(min(accuracy["perceptron"][g]))
+            claims.append(Claim.check(
+                f"the perceptron with a binary step learns {g.upper()} (accuracy 1.0)",
+                ROSENBLATT, 1.0, worst, holds=worst == 1.0, seeds=config.n_seeds,
+                quantity=f"worst training accuracy over {seeds}",
+                detail=f"{g.upper()} is linearly separable, so Rosenblatt's rule converges"))
     if "xor" in config.gates:
         perceptron_xor = float(max(accuracy["perceptron"]["xor"]))
         claims.append(Claim.check(
-            "the perceptron cannot learn XOR (at most 3 of 4 points: accuracy <= 0.75)",
-            SOURCE + " (print 0.25)", 0.25, perceptron_xor, holds=perceptron_xor <= 0.75,
-            detail=f"best of {seeds}"))
+            "the perceptron cannot learn XOR (at most 3 of 4 points)", MINSKY,
+            "≤ 0.75", perceptron_xor, holds=perceptron_xor <= 0.75, seeds=config.n_seeds,
+            quantity=f"best training accuracy over {seeds}",
+            detail="the lecture notes print an error of 0.25 after 1000 epochs, i.e. an "
+            "accuracy of 0.75, the most any straight line gets on XOR"))
         sigmoid_xor = float(max(accuracy["sigmoid"]["xor"]))
         claims.append(Claim.check(
-            "a single sigmoid unit cannot learn XOR", SOURCE, "< 1.0", sigmoid_xor,
-            holds=sigmoid_xor <= 0.75, detail=f"best accuracy of {seeds}"))
-        success = float(np.mean(np.array(accuracy["hidden_sigmoid"]["xor"]) == 1.0))
-        claims.append(Claim.check(
-            "2 sigmoid hidden units + a linear output learn XOR", SOURCE, 1.0,
-            f"accuracy 1.0 in {success:.0%} of seeds",
-            holds=success >= 0.5, partly=success > 0,
-            detail=f"fraction of {seeds} reaching accuracy 1.0; reproduced when at least "
-            "half do, partly when some do"))
+            "a single sigmoid unit cannot learn XOR (at most 3 of 4 points)", MINSKY,
+            "≤ 0.75", sigmoid_xor, holds=sigmoid_xor <= 0.75, seeds=config.n_seeds,
+            quantity=f"best training accuracy over {seeds}",
+            detail="its decision boundary σ(w·x + b) = 0.5 is a straight line"))
+        solved = int(np.sum(np.array(accuracy["hidden_sigmoid"]["xor"]) == 1.0))
+        claims.append(Claim.rate(
+            "2 sigmoid hidden units + a linear output learn XOR in most initialisations", SOURCE,
+            "learns XOR", successes=solved, trials=config.n_seeds, null=0.5,
+            quantity=f"fraction of {seeds} reaching accuracy 1.0",
+            detail="reproduced when significantly more than half of the initialisations "
+            f"learn XOR with the notes' settings (Adam lr {config.learning_rate}, MSE, "
+            f"{config.epochs} epochs)"))
     return claims

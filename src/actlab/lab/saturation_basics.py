@@ -1,5 +1,5 @@
 """Sigmoid and tanh basics: sigmoid' peaks at 0.25, tanh = 2σ(2x) − 1, tanh' = 1 − tanh²,
-and the seeds' step-function pitfall (``if x > 0`` on an array) with its vectorised fix.
+and the lecture notes' step-function pitfall (``if x > 0`` on an array) with its vectorised fix.
 
 The identities are checked over a grid in the region where both sides are
 computed accurately (|x| ≤ 5 by default: beyond it 1 − tanh² and 2σ(2x) − 1 lose
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from actlab.lab.registry import ProgressFn
-from actlab.lab.result import Claim, Result, Table
+from actlab.lab.result import LECTURE_NOTES, Claim, Result, Table
 
 EPS = float(np.finfo(np.float64).eps)
 
@@ -39,7 +39,7 @@ class Config:
 
 
 def naive_step(x: Any) -> int:
-    """The seeds' step function: fine for one number, fails on an array."""
+    """The lecture notes' step function: fine for one number, fails on an array."""
     if x > 0:
         return 1
     else:
@@ -102,19 +102,26 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
         progress(0.7, "identities")
 
     pitfall = step_pitfall_example()
+    # all arithmetic (σ(0)(1 − σ(0)) = 1/4 and two identities) or Python semantics: checks
     claims = [
-        Claim.compare("sigmoid'(x) peaks at 0.25", "notes B", 0.25, peak, abs_tol=EPS,
-                      detail=f"max over {config.n_points} grid points"),
-        Claim.compare("sigmoid'(x) peaks at x = 0", "notes B", 0.0, peak_at, abs_tol=1e-12),
-        Claim.compare("tanh(x) = 2σ(2x) − 1", "notes B (identity)", 0.0, gap_tanh, abs_tol=tol,
-                      detail=f"max |difference| on [-{r:g}, {r:g}] (absolute, machine precision)"),
-        Claim.compare("tanh'(x) = 1 − tanh²(x)", "notes A, C (identity)", 0.0, gap_prime,
-                      abs_tol=tol,
-                      detail=f"max |difference| on [-{r:g}, {r:g}] (absolute, machine precision)"),
-        Claim.check("`if x > 0` on an array raises 'truth value ... is ambiguous'", "notes B",
-                    "ValueError: The truth value of an array is ambiguous",
+        Claim.check("sigmoid'(x) peaks at 0.25", LECTURE_NOTES, 0.25, peak,
+                    holds=abs(peak - 0.25) <= EPS,
+                    quantity=f"max of sigmoid' over {config.n_points} grid points"),
+        Claim.check("sigmoid'(x) peaks at x = 0", LECTURE_NOTES, 0.0, peak_at,
+                    holds=abs(peak_at) <= 1e-12, quantity="x of the maximum"),
+        Claim.check("tanh(x) = 2σ(2x) − 1", LECTURE_NOTES, f"≤ {tol:.2g}", gap_tanh,
+                    holds=gap_tanh <= tol,
+                    quantity=f"max |difference| on [-{r:g}, {r:g}]",
+                    detail=f"{config.tolerance_eps:g} machine epsilons"),
+        Claim.check("tanh'(x) = 1 − tanh²(x)", LECTURE_NOTES, f"≤ {tol:.2g}", gap_prime,
+                    holds=gap_prime <= tol,
+                    quantity=f"max |difference| on [-{r:g}, {r:g}]",
+                    detail=f"{config.tolerance_eps:g} machine epsilons"),
+        Claim.check("`if x > 0` on an array raises 'truth value ... is ambiguous'",
+                    LECTURE_NOTES, "ValueError: The truth value of an array is ambiguous",
                     pitfall["naive_array_error"],
-                    holds="truth value of an array" in pitfall["naive_array_error"]),
+                    holds="truth value of an array" in pitfall["naive_array_error"],
+                    quantity="the error NumPy raises"),
     ]
     # the claims use every grid point; the stored curves (for the figures) at most about
     # CURVE_POINTS of them, so that result.json stays small (20001 points: 2 MB)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from actlab.lab.registry import ProgressFn
-from actlab.lab.result import Claim, Result, Table
+from actlab.lab.result import LECTURE_NOTES, Claim, Result, Table
 
 BIG_INPUT = (1010.0, 1000.0, 990.0)  # the classic overflow example
 
@@ -34,7 +34,8 @@ class Config:
 
 
 def naive_softmax(x: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """exp(x) / sum(exp(x)) as the seeds write it; returns the output and NumPy's warnings."""
+    """exp(x) / sum(exp(x)) as the lecture notes write it; returns the output and NumPy's
+    warnings."""
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
         warnings.simplefilter("always")
         e = np.exp(x)
@@ -92,16 +93,18 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
 
     max_gap = max(sum_gap["shifted"])
     naive_broken = not np.all(np.isfinite(naive))
+    # arithmetic and floating point, not experiments: checks
+    sum_tolerance = 1e-15 * config.width
     claims = [
-        Claim.compare("softmax probabilities sum to 1", "notes A, C", 1.0, 1.0 + max_gap,
-                      abs_tol=1e-15 * config.width,
-                      detail=f"worst |sum − 1| over {config.n_random} random vectors per scale"),
+        Claim.check("softmax probabilities sum to 1", LECTURE_NOTES, f"≤ {sum_tolerance:.1g}",
+                    max_gap, holds=max_gap <= sum_tolerance,
+                    quantity=f"worst |sum − 1| over {config.n_random} random vectors per scale"),
         Claim.check("naive exp(x)/Σexp(x) overflows (nan) at x = [1010, 1000, 990]",
-                    "numerical folklore; docs/design.md (overflow in exp)", "nan",
-                    naive.tolist(), holds=naive_broken),
-        Claim.compare("the shifted softmax is right at x = [1010, 1000, 990]",
-                      "mpmath 50-digit reference", 0.0, ours_error, abs_tol=1e-15,
-                      detail="max |ours − reference|"),
+                    "IEEE 754 arithmetic: exp(1010) overflows to inf", "nan",
+                    naive.tolist(), holds=naive_broken, quantity="the naive output"),
+        Claim.check("the shifted softmax is right at x = [1010, 1000, 990]",
+                    "mpmath 50-digit reference", "≤ 1e-15", ours_error,
+                    holds=ours_error <= 1e-15, quantity="max |ours − reference|"),
     ]
     table = Table(["formula", *[f"p{i + 1}" for i in range(big.size)], "sum"],
                   [["naive exp(x)/Σexp(x)", *naive.tolist(), float(naive.sum())],

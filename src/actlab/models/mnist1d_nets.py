@@ -4,7 +4,10 @@
 * :class:`EnsembleResidualMLP`: h = act(W₁x); h = h + act(W₂h); W₃h — 40-100-100-10,
   15,210 parameters;
 * :class:`EnsembleCNN`: the CNN of :func:`actlab.models.torch_builders.build_cnn`
-  (same kernels, strides and padding), 5,210 parameters.
+  (same kernels, strides and padding), 5,210 parameters;
+* :class:`EnsembleGRU`: a bidirectional GRU of 6 hidden units reading the signal one
+  value per time step, its 40 × 2 × 6 outputs flattened into Linear(480 → 10),
+  5,134 parameters (the paper code's ``GRUBase``).
 
 Parameters are stacked along a leading "network" axis and every network keeps
 PyTorch's default initialisation U[-1/√fan_in, 1/√fan_in], seeded per network
@@ -148,13 +151,81 @@ class EnsembleCNN(EnsembleNet):
         return torch.baddbmm(self.bias, h, self.weight)
 
 
+class EnsembleGRU(EnsembleNet):
+    """The MNIST-1D GRU baseline, S copies at once (5,134 parameters each by default).
+
+    All S networks run as one ``nn.GRU`` whose hidden state is the S hidden states side by
+    side: its weight matrices are masked to be block-diagonal, so network s reads only its
+    own input channel and its own hidden units (the off-diagonal blocks stay zero and get
+    no gradient).  One fused recurrent call per direction instead of S.  Every block is
+    initialised as PyTorch initialises a GRU of ``hidden`` units: U[-1/√hidden, 1/√hidden].
+    """
+
+    def __init__(self, seeds: Sequence[int], length: int = 40, hidden: int = 6,
+                 n_out: int = 10) -> None:
+        super().__init__()
+        s = self.n_models = len(seeds)
+        self.hidden, self.length = hidden, length
+        self.gru = nn.GRU(input_size=s, hidden_size=s * hidden, batch_first=True,
+                          bidirectional=True)
+        bound = 1.0 / math.sqrt(hidden)
+        masks: dict[str, torch.Tensor] = {}
+        with torch.no_grad():
+            for name, p in self.gru.named_parameters():
+                # a block per network: gate rows (r, z, n) × the network's own columns
+                blocks = np.zeros(tuple(p.shape))
+                for k, seed in enumerate(seeds):
+                    rng = np.random.default_rng([seed, 100 + len(masks)])
+                    rows = np.concatenate([np.arange(g * s * hidden + k * hidden,
+                                                     g * s * hidden + (k + 1) * hidden)
+                                           for g in range(3)])
+                    if p.dim() == 1:
+                        blocks[rows] = rng.uniform(-bound, bound, rows.size)
+                    else:
+                        cols = (np.array([k]) if name.startswith("weight_ih") else
+                                np.arange(k * hidden, (k + 1) * hidden))
+                        blocks[np.ix_(rows, cols)] = rng.uniform(-bound, bound,
+                                                                 (rows.size, len(cols)))
+                mask = np.zeros(tuple(p.shape))
+                mask[blocks != 0] = 1.0
+                if p.dim() == 1:
+                    mask[:] = 1.0
+                masks[name] = torch.tensor(mask, dtype=torch.float32)
+                p.copy_(torch.tensor(blocks, dtype=torch.float32))
+        self._masks = masks
+        flat = 2 * hidden * length
+        self.weight = self._stacked(seeds, 50, flat, (flat, n_out))
+        self.bias = self._stacked(seeds, 51, flat, (1, n_out))
+
+    def parameters_per_network(self) -> int:
+        """Parameters of one network: its GRU blocks and its linear layer."""
+        gru = sum(int(mask.sum().item()) for mask in self._masks.values()) // self.n_models
+        return gru + self.weight[0].numel() + self.bias[0].numel()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (S, B, length) -> (S, B, out)
+        s, batch, length = x.shape
+        weights = {name: p * self._masks[name] for name, p in self.gru.named_parameters()}
+        sequence = x.permute(1, 2, 0)  # (B, length, S): network s's signal in channel s
+        output, _ = torch.func.functional_call(self.gru, weights, (sequence,))
+        # (B, length, 2, S, hidden) -> per network (S, B, length · 2 · hidden), time-major
+        # as the paper's flatten of (length, 2·hidden)
+        output = output.reshape(batch, length, 2, s, self.hidden).permute(3, 0, 1, 2, 4)
+        return torch.baddbmm(self.bias, output.reshape(s, batch, -1), self.weight)
+
+    @torch.no_grad()
+    def select(self, keep: torch.Tensor) -> None:
+        raise NotImplementedError("the GRU ensemble cannot drop networks")
+
+
 def build_model(kind: str, seeds: Sequence[int], n_in: int = 40,
                 activation: str = "relu") -> EnsembleNet:
-    """An ensemble of the named baseline (logistic, mlp, cnn)."""
+    """An ensemble of the named baseline (logistic, mlp, cnn, gru)."""
     if kind == "logistic":
         return EnsembleLogistic(seeds, n_in)
     if kind == "mlp":
         return EnsembleResidualMLP(seeds, n_in, activation=activation)
     if kind == "cnn":
         return EnsembleCNN(seeds, n_in, activation=activation)
-    raise ValueError(f"unknown model {kind!r}; choose logistic, mlp or cnn")
+    if kind == "gru":
+        return EnsembleGRU(seeds, n_in)
+    raise ValueError(f"unknown model {kind!r}; choose logistic, mlp, cnn or gru")

@@ -1,4 +1,5 @@
-"""Figures of the ``derivatives`` experiment: the V-shaped error curve, and the seeds' plot."""
+"""Figures of the ``derivatives`` experiment: the V-shaped error curve, and the lecture
+notes' plot."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from actlab.plot.style import new_figure
 
 def figures(result: Result) -> dict[str, Figure]:
     """``error_vs_h``: error against step h per function; ``seed_plot_<name>``: analytic and
-    numerical derivative with the seeds' h = 1e-15."""
+    numerical derivative with the lecture notes' h = 1e-15."""
     out = {"error_vs_h": error_vs_h(result)}
     for key, data in result.curves.items():
         if key.startswith("seed_plot_"):
@@ -35,7 +36,7 @@ def error_vs_h(result: Result) -> Figure:
             ax.loglog(h, err, color=colour, label=f"{kind} difference")
             ax.plot(h[best], err[best], "o", color=colour, ms=7,
                     label=f"{kind} optimum h = {h[best]:.1e}")
-        ax.axvline(seed_h, color="red", ls="--", lw=1, label=f"seeds' h = {seed_h:g}")
+        ax.axvline(seed_h, color="red", ls="--", lw=1, label=f"lecture notes' h = {seed_h:g}")
         for ref, text in ((1e-8, "√eps ≈ 1e-8"), (1e-5, "eps^(1/3) ≈ 1e-5")):
             ax.axvline(ref, color="grey", ls=":", lw=1)
             ax.text(ref, 0.45, text, rotation=90, va="center", ha="right", fontsize=8,
@@ -50,7 +51,7 @@ def error_vs_h(result: Result) -> Figure:
 
 
 def seed_plot(name: str, data: dict[str, Any]) -> Figure:
-    """The seeds' figure: analytic and numerical derivative and their difference."""
+    """The lecture notes' figure: analytic and numerical derivative and their difference."""
     fig, axes = new_figure(1, 1, size=(7.0, 4.6))
     ax = axes[0, 0]
     x = np.asarray(data["x"])

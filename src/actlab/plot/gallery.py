@@ -1,4 +1,4 @@
-"""Figures of the ``gallery`` experiment: the seeds' six panels, one figure per activation,
+"""Figures of the ``gallery`` experiment: the lecture notes' six panels, one figure per activation,
 keyed by the activation's canonical name (the report's atlas pages embed them)."""
 
 from __future__ import annotations

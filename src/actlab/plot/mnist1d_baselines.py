@@ -12,7 +12,32 @@ from actlab.plot.style import new_figure, style_for
 
 
 def figures(result: Result) -> dict[str, Figure]:
-    return {"accuracy": _accuracy(result), "learning_curves": _learning_curves(result)}
+    out = {"accuracy": _accuracy(result), "learning_curves": _learning_curves(result)}
+    if "activations" in result.curves:
+        out["activation_comparison"] = _activation_comparison(result)
+    return out
+
+
+def _activation_comparison(result: Result) -> Figure:
+    data = result.curves["activations"]
+    names = data["names"]
+    losses = np.asarray(data["mean_loss"], dtype=float)  # (activations, seeds)
+    fig, axes = new_figure(1, 1, size=(6.0, 3.8))
+    ax = axes[0][0]
+    x = np.arange(len(names))
+    published = [np.nan if p is None else p for p in data["published"]]
+    ax.plot(x, published, "s", color="#666666", markersize=7, label="published (one seed)")
+    for k in range(len(names)):
+        ax.plot(np.full(losses.shape[1], k + 0.15) + np.linspace(-0.08, 0.08, losses.shape[1]),
+                losses[k], "k.", markersize=3)
+    ax.plot(x + 0.15, losses.mean(axis=1), "o", color=style_for(0)["color"],
+            label=f"ours: mean of {losses.shape[1]} seeds (dots: seeds)")
+    ax.set_xticks(x, names)
+    ax.set_ylabel("mean training loss over the run")
+    ax.set_title("MNIST-1D MLP (40-128-10, RMSprop): activations ranked by training loss",
+                 fontsize=9)
+    ax.legend(fontsize=7)
+    return fig
 
 
 def _accuracy(result: Result) -> Figure:
@@ -23,7 +48,7 @@ def _accuracy(result: Result) -> Figure:
     x = np.arange(len(names))
     ours = [np.asarray(models[n]["test"][-1]) for n in names]
     means = np.array([v.mean() for v in ours])
-    intervals = np.array([t_interval(v) for v in ours])
+    intervals = np.array([t_interval(v.tolist()) for v in ours])
     ax.bar(x - 0.2, [PUBLISHED_ACCURACY[n] for n in names], width=0.4, color="#999999",
            label="published (Greydanus 2020)")
     ax.bar(x + 0.2, means, width=0.4, color=style_for(0)["color"],

@@ -68,7 +68,7 @@ def step_pitfall(result: Result) -> Figure:
     fig = Figure(figsize=(12, 4.6), layout="constrained")
     code_ax, plot_ax = fig.subplots(1, 2, width_ratios=[1.4, 1])
     code_ax.axis("off")
-    text = ("# the seeds' step function\n" + ex["naive_code"]
+    text = ("# the lecture notes' step function\n" + ex["naive_code"]
             + "\n\nnaive_step(np.array([-2., -0.5, 0., 0.5, 2.]))\n→ "
             + _wrap(ex["naive_array_error"], 58)
             + "\n\n# the fix: compare the whole array at once\n" + ex["fixed_code"])

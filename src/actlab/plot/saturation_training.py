@@ -20,17 +20,24 @@ def figures(result: Result) -> dict[str, Figure]:
             mean, std = np.asarray(series["mean"]), np.asarray(series["std"])
             line, = ax_mean.plot(steps, mean, label=layer)
             ax_mean.fill_between(steps, mean - std, mean + std, color=line.get_color(), alpha=0.12)
+            if "mean_low" in series:  # the spread of the mean over seeds
+                ax_mean.plot(steps, series["mean_low"], color=line.get_color(), lw=0.6, ls=":")
+                ax_mean.plot(steps, series["mean_high"], color=line.get_color(), lw=0.6,
+                             ls=":")
             ax_sat.plot(steps, series["saturated"], label=layer)
         ax_mean.set_title(f"{name}: activation mean ± std per layer", fontsize=10)
         threshold = result.config["saturation_threshold"]
         ax_sat.set_title(f"{name}: fraction saturated (|f'| < {threshold:g})", fontsize=10)
         ax_sat.set_ylim(-0.02, 1.02)
         for ax in (ax_mean, ax_sat):
-            ax.set_xlabel("SGD step")
+            ax.set_xlabel("SGD update")
             ax.grid(alpha=0.3)
         ax_mean.legend(fontsize=7)
     cfg = result.config
-    fig.suptitle(f"Saturation during training: {cfg['hidden_layers']} hidden layers × "
-                 f"{cfg['width']}, {cfg['init']} init, statistics on {cfg['probe_size']} "
-                 "fixed digits")
+    seeds = cfg.get("seeds", 1)
+    fig.suptitle(f"Saturation during training on Shapeset-3×2: {cfg['hidden_layers']} hidden "
+                 f"layers × {cfg['width']}, {cfg['init']} init, statistics on "
+                 f"{cfg['probe_size']} fixed images,\nmean of {seeds} seeds (dotted: min/max); "
+                 f"{cfg['steps']} updates = {cfg['steps'] / 20_000:.3g} of the paper's epochs",
+                 fontsize=9)
     return {"layer_statistics": fig}

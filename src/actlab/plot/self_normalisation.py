@@ -14,9 +14,14 @@ def figures(result: Result) -> dict[str, Figure]:
     for name, series in result.curves.items():
         layers = range(1, len(series["mean"]) + 1)
         style = {"lw": 2.4, "color": "black"} if name == "selu" else {"lw": 1.2}
-        ax_mean.plot(layers, series["mean"], label=name, **style)
+        line, = ax_mean.plot(layers, series["mean"], label=name, **style)
+        ax_mean.fill_between(layers, series["mean_low"], series["mean_high"],
+                             color=line.get_color(), alpha=0.2, linewidth=0)
         # variance can reach exactly 0 (all units dead): floor it for the log axis
         ax_var.plot(layers, np.maximum(series["variance"], 1e-12), label=name, **style)
+        ax_var.fill_between(layers, np.maximum(series["variance_low"], 1e-12),
+                            np.maximum(series["variance_high"], 1e-12),
+                            color=line.get_color(), alpha=0.2, linewidth=0)
     ax_mean.axhline(0.0, ls=":", color="grey")
     ax_var.axhline(1.0, ls=":", color="grey")
     ax_mean.set_ylabel("mean of activations")
@@ -29,5 +34,5 @@ def figures(result: Result) -> dict[str, Figure]:
     ax_var.legend(fontsize=8, ncol=2)
     cfg = result.config
     fig.suptitle(f"Activations through {cfg['depth']} layers of width {cfg['width']}, "
-                 "LeCun-normal weights: SELU stays at (0, 1)")
+                 f"LeCun-normal weights: mean over {cfg['seeds']} seeds, band min–max")
     return {"moments": fig}

@@ -34,13 +34,17 @@ class ReportOutcome:
 
     @property
     def failures(self) -> list[ExperimentRun]:
-        return [r for r in self.runs if not r.ok]
+        """Experiments that failed, or whose checks do not hold (a check failing is a bug)."""
+        return [r for r in self.runs if not r.ok or (r.result and r.result.failed_checks)]
 
     def summary(self) -> str:
         """One line: what failed, or that all went well."""
         if not self.failures:
             return f"report written to {self.index} ({len(self.runs)} experiments)"
-        names = ", ".join(r.experiment.name for r in self.failures)
+        names = ", ".join(
+            r.experiment.name + (f" ({len(r.result.failed_checks)} failing check(s))"
+                                 if r.ok and r.result else "")
+            for r in self.failures)
         return (f"{len(self.failures)} of {len(self.runs)} experiments failed ({names}); "
                 f"see {self.index}")
 
@@ -89,6 +93,8 @@ def build_report(
             quick=quick,
             seed=seed,
             versions=versions(),
+            computed_seconds=sum(r.record.seconds for r in runs if r.result is not None),
+            cached_runs=sum(1 for r in runs if r.record.cached),
         )
         pages = write_site(out, runs, atlas, info)
         step(len(selected), 1.0, "done")

@@ -45,6 +45,16 @@ def make_config(experiment: Experiment, quick: bool, seed: int | None) -> Any:
     return config
 
 
+# Modules whose code decides a result beside the experiment's own: a change to the verdict
+# rule or to the claim records must not reuse results judged by the old one.
+SHARED_MODULES = ("actlab.lab.verdict", "actlab.lab.result")
+
+
+def code_digest(experiment: Experiment) -> str:
+    """The digest of the code that made an experiment's result (its module and the rule)."""
+    return "+".join(source_digest(m) for m in (experiment.module, *SHARED_MODULES))
+
+
 def run_all(
     selected: list[Experiment],
     experiments_dir: Path,
@@ -85,7 +95,7 @@ def run_one(
         config = make_config(experiment, quick, seed)
     except Exception as err:  # a broken Config is that experiment's failure, not the report's
         return _failed(experiment, directory, "", {}, err)
-    key = cache_key(experiment.name, config, source_digest(experiment.module))
+    key = cache_key(experiment.name, config, code_digest(experiment))
     figures_code = source_digest(experiment.figures_module)
     cached = None if rerun else load_cached(directory, key)
     if cached is not None:
