@@ -1,0 +1,133 @@
+"""Where seed groups train: a local process pool, or Ray Core tasks on a cluster.
+
+Both take a list of groups and yield ``(group, records)`` as groups finish, in
+whatever order they finish; the records travel back to the caller, which alone
+writes the store (so Ray workers need no shared file system).  An executor
+never raises for a group: a worker that dies or a task that cannot run yields
+``failed`` records with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import traceback
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from typing import Any
+
+from actlab.bench.config import RunConfig
+from actlab.bench.records import RunRecord
+from actlab.bench.worker import Trainer, failed_record, run_group
+from actlab.errors import UserError
+
+Group = Sequence[RunConfig]
+Finished = Iterator[tuple[Group, list[RunRecord]]]
+EXECUTORS = ("local", "ray")
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_groups(groups: Sequence[Group], executor: str, workers: int | None,
+               address: str | None, trainer: Trainer | None) -> Finished:
+    """Train ``groups`` on the named executor."""
+    if executor == "local":
+        if address is not None:
+            raise UserError("--address is for --executor ray; the local executor needs none")
+        return run_local(groups, workers or default_workers(), trainer)
+    if executor == "ray":
+        return run_ray(groups, workers, address, trainer)
+    raise UserError(f"unknown executor {executor!r} (executors: {', '.join(EXECUTORS)})")
+
+
+# --- local processes -----------------------------------------------------------------
+def _start_worker(parent: int) -> None:
+    """Pool initialiser: one thread per worker, and exit when the sweep's process dies
+    (a killed parent must not leave workers training for nobody)."""
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[name] = "1"
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def run_local(groups: Sequence[Group], workers: int, trainer: Trainer | None) -> Finished:
+    """A process pool (spawn: no state copied from the parent, safe with torch threads)."""
+    if workers < 1:
+        raise UserError(f"--workers must be at least 1, got {workers}")
+    if not groups:
+        return
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(groups)),
+                               mp_context=get_context("spawn"),
+                               initializer=_start_worker, initargs=(os.getpid(),))
+    try:
+        futures: dict[Future[list[RunRecord]], Group] = {
+            pool.submit(run_group, group, trainer): group for group in groups}
+        for future in as_completed(futures):
+            group = futures[future]
+            try:
+                records = future.result()
+            except Exception:  # the worker process died (killed, out of memory, ...)
+                error = traceback.format_exc()
+                records = [failed_record(run, error) for run in group]
+            yield group, records
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# --- Ray ---------------------------------------------------------------------------
+def run_ray(groups: Sequence[Group], workers: int | None, address: str | None,
+            trainer: Trainer | None) -> Finished:
+    """Ray Core tasks, one per group, each asking for one CPU.
+
+    ``address`` is ``auto`` or ``HOST:PORT`` of a running cluster; without it a local
+    Ray instance starts for the sweep (``workers`` CPUs, default all) and stops after.
+    """
+    try:
+        import ray
+    except ImportError:
+        raise UserError("--executor ray needs Ray: pip install 'actlab[ray]'") from None
+    if not groups:
+        return
+    started = False
+    if not ray.is_initialized():
+        try:
+            if address is None:
+                ray.init(num_cpus=workers or default_workers(), include_dashboard=False,
+                         log_to_driver=False)
+            else:
+                ray.init(address=address, log_to_driver=False)
+        except (ConnectionError, RuntimeError, ValueError) as err:
+            where = address or "a local instance"
+            raise UserError(f"cannot start Ray on {where}: {str(err).splitlines()[0]}") from None
+        started = True
+    remote: Any = ray.remote(num_cpus=1, max_retries=0)(run_group)
+    try:
+        pending: dict[Any, Group] = {remote.remote(list(g), trainer): g for g in groups}
+        while pending:
+            done, _ = ray.wait(list(pending), num_returns=1)
+            for ref in done:
+                group = pending.pop(ref)
+                try:
+                    records = ray.get(ref)
+                except Exception:  # the task could not run: worker lost, node died, ...
+                    error = traceback.format_exc()
+                    records = [failed_record(run, error) for run in group]
+                yield group, records
+    finally:
+        for ref in list(pending):
+            ray.cancel(ref, force=True)
+        if started:
+            ray.shutdown()
