@@ -1,52 +1,47 @@
-"""Activation spec strings of the bench: ``"leaky_relu(negative_slope=0.2)"`` is one entry.
+"""Activation entries of a bench: ``"leaky_relu(negative_slope=0.2)"`` is one entry.
 
-NOTE FOR bench-core (from bench-training): at 21:42 my editor overwrote this file, which you
-had just created, by accident (I had picked the same name for a parser of my own).  This is
-a reconstruction from how spec.py calls it — ``parse_activation(text) -> (name, {key: raw
-text})`` and ``canonical_activation(text) -> str`` — so spec.py imports again.  Please
-replace it with your version; bench-training only relies on ``parse_activation`` returning
-(name, mapping of parameter name to its text).  Sorry.
+A user may write an alias, parameters in any order, or a default spelled out;
+the bench keys runs by a *canonical* spelling so that the same function always
+gives the same key: the catalogue's own name, then the parameters that differ
+from the entry's defaults, sorted by name (``"Leaky-ReLU(negative_slope=0.01)"``
+and ``"leaky_relu"`` are the same run).  Values are validated by ``actlab.get``.
+No text is evaluated: the parser splits on brackets, commas and ``=`` only.
 
-The string is read with a small hand-written parser (nothing is evaluated).
+(Shared: bench-training's models.py uses :func:`parse_activation`.)
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from actlab.errors import UserError
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ENTRY = re.compile(r"^\s*([A-Za-z][\w\- ]*?)\s*(?:\((.*)\))?\s*$")
+_TRUTH = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
 def parse_activation(text: str) -> tuple[str, dict[str, str]]:
-    """``"elu(alpha=0.5)"`` -> ``("elu", {"alpha": "0.5"})``; ``"relu"`` -> ``("relu", {})``."""
-    spec = text.strip()
-    bad = UserError(
-        f"bad activation {text!r}: expected NAME or NAME(KEY=VALUE, ...), "
-        "e.g. leaky_relu(negative_slope=0.2)"
-    )
-    name, paren, rest = spec.partition("(")
-    name = name.strip()
-    if not _NAME.fullmatch(name):
-        raise bad
-    if not paren:
-        return name, {}
-    if not rest.endswith(")"):
-        raise bad
+    """``"elu(alpha=0.5)"`` -> ``("elu", {"alpha": "0.5"})``; values stay strings."""
+    match = _ENTRY.match(text)
+    if match is None:
+        raise UserError(f"bad activation {text!r}: expected NAME or NAME(key=value, ...)")
+    name, inside = match.group(1), match.group(2)
     params: dict[str, str] = {}
-    body = rest[:-1].strip()
-    for item in body.split(",") if body else []:
-        key, eq, value = item.partition("=")
-        key, value = key.strip(), value.strip()
-        if not eq or not _NAME.fullmatch(key) or not value or key in params:
-            raise bad
-        params[key] = value
+    for item in (inside or "").split(","):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip() or key.strip() in params:
+            raise UserError(f"bad activation {text!r}: parameters are key=value, "
+                            "e.g. elu(alpha=0.5)")
+        params[key.strip()] = value.strip().strip("'\"")
     return name, params
 
 
 def typed_parameters(params: dict[str, str]) -> dict[str, object]:
-    """Parameter texts -> numbers, True/False/None where they read as one, else the text."""
+    """Parameter texts -> numbers, True/False/None where they read as one, else the text
+    (for callers that do not know the entry's parameter kinds)."""
     out: dict[str, object] = {}
     for key, raw in params.items():
         lowered = raw.lower()
@@ -60,23 +55,69 @@ def typed_parameters(params: dict[str, str]) -> dict[str, object]:
             except ValueError:
                 continue
         else:
-            out[key] = raw.strip("'\"")
+            out[key] = raw
     return out
 
 
-def canonical_activation(text: str) -> str:
-    """The canonical spelling: catalogue name (aliases resolved) and its non-default
-    parameters, sorted, e.g. ``"leaky_relu(negative_slope=0.2)"``; validated by ``actlab.get``."""
-    import actlab
-
-    name, params = parse_activation(text)
+def _typed(entry: str, name: str, kind: str, raw: str) -> Any:
+    """A parameter's text -> the Python value its kind asks for."""
     try:
-        act = actlab.get(name, **typed_parameters(params))
-    except (KeyError, TypeError, ValueError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        raise UserError(f"activation {text!r}: {message}") from None
-    defaults = {p.name: p.default for p in act.parameters}
-    changed = {k: v for k, v in sorted(act.params.items()) if v != defaults.get(k)}
+        if kind == "optional_float" and raw.lower() == "none":
+            return None
+        if kind in ("float", "optional_float"):
+            return float(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "bool":
+            return _TRUTH[raw.lower()]
+        return raw
+    except (ValueError, KeyError):
+        raise UserError(f"{entry}: parameter {name}={raw!r} is not a valid {kind}") from None
+
+
+def _spelled(value: Any) -> str:
+    """One parameter value as canonical text (floats by repr, so 0.2 stays 0.2)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "none"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def canonical_activation(text: str) -> str:
+    """The canonical spelling of one activation entry; a bad name or value is a UserError.
+
+    The bench trains elementwise activations inside ordinary layers, so vector-valued
+    entries (softmax, the GLU family, maxout) are refused here rather than failing later.
+    """
+    import actlab
+    from actlab.catalogue.registry import ActivationNotFound
+
+    name, raw = parse_activation(text)
+    try:
+        cls = actlab.entry(name)
+        specs = {p.name: p for p in cls.parameters}
+        unknown = sorted(set(raw) - set(specs))
+        if unknown:
+            allowed = ", ".join(specs) or "none"
+            raise UserError(f"{cls.name} has no parameter {unknown[0]!r} (parameters: {allowed})")
+        values = {k: _typed(cls.name, k, specs[k].kind, v) for k, v in raw.items()}
+        act = actlab.get(name, **values)
+    except ActivationNotFound as err:
+        raise UserError(str(err)) from None
+    except (TypeError, ValueError) as err:
+        raise UserError(str(err)) from None
+    if not act.elementwise:
+        raise UserError(f"{act.name} is not elementwise; the bench compares elementwise "
+                        "activations inside the same layers")
+    changed = {}
+    for spec in act.parameters:
+        value = act.params[spec.name]
+        if value != spec.default:  # 1.0 == 1: a default spelled out is no change
+            changed[spec.name] = value
     if not changed:
         return act.name
-    return f"{act.name}({','.join(f'{k}={v!r}' for k, v in changed.items())})"
+    inside = ",".join(f"{k}={_spelled(changed[k])}" for k in sorted(changed))
+    return f"{act.name}({inside})"

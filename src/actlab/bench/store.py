@@ -84,12 +84,16 @@ class LeaderboardRow:
 
 
 class Store:
-    """A bench database file; created (with its directory's file) on first use."""
+    """A bench database file, created on first use (``create=False``: it must exist)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, create: bool = True) -> None:
         self.path = Path(path)
         if self.path.is_dir():
             raise UserError(f"{self.path}: is a directory, not a database file")
+        if not create and not self.path.is_file():
+            raise UserError(f"{self.path}: no bench database here (`actlab bench run` makes one)")
+        if create and not self.path.parent.is_dir():
+            raise UserError(f"{self.path}: the directory {self.path.parent} does not exist")
         try:
             self._db = sqlite3.connect(self.path, timeout=60.0)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -97,6 +101,8 @@ class Store:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
             self._check_version()
+        except sqlite3.OperationalError as err:  # unreadable, read-only, locked too long
+            raise UserError(f"{self.path}: cannot use this database: {err}") from None
         except sqlite3.DatabaseError as err:
             raise UserError(f"{self.path}: not an actlab bench database ({err})") from None
 

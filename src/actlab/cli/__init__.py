@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from actlab.cli import catalogue_commands, lab_commands, report_command
+from actlab.cli import bench_commands, catalogue_commands, lab_commands, report_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,6 +23,7 @@ def app() -> None:
 catalogue_commands.register(app)
 lab_commands.register(app)
 report_command.register(app)
+bench_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
