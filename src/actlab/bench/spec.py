@@ -40,14 +40,11 @@ from typing import Any
 
 from actlab.bench.activation_spec import canonical_activation, parse_activation
 from actlab.bench.config import ModelConfig, RunConfig, TaskConfig, TrainingConfig
+from actlab.bench.models import INITS, MODEL_KINDS, check_model
+from actlab.bench.tasks import EMBEDDED_TASKS, FILE_TASKS, task_options
 from actlab.errors import UserError
 
-EMBEDDED_TASKS = ("digits", "mnist1d", "circle", "xor", "gauss", "spiral", "moons",
-                  "square", "sin", "quintic", "abs")
-FILE_TASKS = ("idx", "cifar10", "csv")  # read from a file or directory the user names
-MODEL_KINDS = ("mlp", "cnn1d", "cnn2d", "factory")
 OPTIMISERS = ("sgd", "momentum", "adam")
-INITS = ("default", "uniform", "glorot", "glorot_normal", "he", "lecun")
 TOP_LEVEL = ("activations", "tasks", "models", "seeds", "training")
 TRAINING_FIELDS = ("budget", "budget_unit", "optimiser", "batch_size", "init", "learning_rate",
                    "lr_policy", "lr_grid", "validation_fraction", "target")
@@ -290,7 +287,6 @@ class _Validator:
         own_training = entry.pop("training", None)
         task_training = training if own_training is None else self.training(
             own_training, f"{name}.training", training)
-        options = []
         for key in sorted(entry):
             option = entry[key]
             if isinstance(option, float) and not math.isfinite(option):
@@ -298,8 +294,12 @@ class _Validator:
             if not isinstance(option, (str, int, float, bool)):
                 raise self.fail(f"{name}.{key}", f"must be a number, text or true/false, "
                                 f"got {option!r}")
-            options.append((key, option))
-        return (TaskConfig(name=task_name, path=path, options=tuple(options)), own_models,
+        options = tuple(sorted(entry.items()))
+        try:
+            task_options(TaskConfig(name=task_name, path=path, options=options))
+        except UserError as err:
+            raise self.fail(name, str(err)) from None
+        return (TaskConfig(name=task_name, path=path, options=options), own_models,
                 task_training)
 
     def model(self, value: Any, name: str,
@@ -339,6 +339,10 @@ class _Validator:
         if kind != "mlp":  # depth and width describe the MLP only: keep keys canonical
             depth, width = defaults.depth, defaults.width
         model = ModelConfig(kind=kind, depth=depth, width=width, factory=factory)
+        try:
+            check_model(model)  # a factory must import
+        except UserError as err:
+            raise self.fail(f"{name}.factory", str(err)) from None
         model_training = training if own_training is None else self.training(
             own_training, f"{name}.training", training)
         return model, model_training

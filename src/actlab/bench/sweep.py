@@ -17,9 +17,11 @@ from pathlib import Path
 
 from actlab.bench.config import RunConfig
 from actlab.bench.executors import run_groups
+from actlab.bench.labels import model_label, task_label
 from actlab.bench.spec import Spec
 from actlab.bench.store import Store
 from actlab.bench.worker import Trainer
+from actlab.errors import UserError
 
 LEADERS_SHOWN = 3
 
@@ -62,6 +64,28 @@ def plan(spec: Spec, store: Store, retry_failed: bool = False) -> list[list[RunC
     return list(groups.values())
 
 
+def check_groups(groups: list[list[RunConfig]]) -> None:
+    """Catch a mistake that needs the data (a malformed file, a CNN on inputs of the wrong
+    shape) before anything trains: one UserError instead of a store full of failed runs.
+
+    Embedded tasks with the MLP fit by construction, so their data is not loaded here.
+    """
+    from actlab.bench.tasks import FILE_TASKS
+    from actlab.bench.training import check_run
+
+    checked = set()
+    for group in groups:
+        run = group[0]
+        cell = (run.task, run.model, run.training.validation_fraction)
+        if cell in checked or (run.model.kind == "mlp" and run.task.name not in FILE_TASKS):
+            continue
+        checked.add(cell)
+        try:
+            check_run(run)
+        except UserError as err:
+            raise UserError(f"{task_label(run.task)} × {model_label(run.model)}: {err}") from None
+
+
 def run_sweep(spec: Spec, db: Path | str, *, executor: str = "local", workers: int | None = None,
               address: str | None = None, retry_failed: bool = False, quiet: bool = False,
               progress: ProgressCallback | None = None,
@@ -75,6 +99,8 @@ def run_sweep(spec: Spec, db: Path | str, *, executor: str = "local", workers: i
     start = time.perf_counter()
     with Store(db) as store:
         groups = plan(spec, store, retry_failed)
+        if trainer is None:  # a fake trainer (tests) needs no data
+            check_groups(groups)
         total = len(spec.runs())
         todo = sum(len(g) for g in groups)
         counts = {"finished": 0, "diverged": 0, "failed": 0}
