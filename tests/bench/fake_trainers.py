@@ -41,3 +41,11 @@ def fake_train_group(runs: Sequence[RunConfig]) -> list[RunRecord]:
             curve_steps=(0, 10), curve_loss=(2.3, 1.0), wall_seconds=seconds,
             environment={"pid": str(os.getpid())}))
     return records
+
+
+def fake_train_group_failing_on_tanh(runs: Sequence[RunConfig]) -> list[RunRecord]:
+    """As :func:`fake_train_group`, but every tanh run raises (for executors whose workers
+    do not see this process's environment, such as Ray's)."""
+    if any(run.activation == "tanh" for run in runs):
+        raise FloatingPointError("fake failure of tanh")
+    return fake_train_group(runs)
