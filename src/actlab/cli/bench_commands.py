@@ -37,7 +37,7 @@ bench_result_commands.register(bench)  # show, compare, plot
 
 
 def _db_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+    return click.option("--db", type=click.Path(path_type=Path),  # Store names a mistake
                         default=Path(DEFAULT_DB), show_default=True,
                         help="The SQLite store of the runs.")(command)
 
