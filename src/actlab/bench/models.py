@@ -82,15 +82,6 @@ def _typed(raw: object) -> object:
 # --- checks ----------------------------------------------------------------------------
 
 
-def model_label(model: ModelConfig) -> str:
-    """The model as the record names it: ``mlp(depth=2,width=100)``, ``cnn1d``, ``factory:m:f``."""
-    if model.kind == "mlp":
-        return f"mlp(depth={model.depth},width={model.width})"
-    if model.kind == "factory":
-        return f"factory:{model.factory}"
-    return model.kind
-
-
 def check_model(model: ModelConfig, input_shape: tuple[int, ...] | None = None) -> None:
     """Validate a model up front (kind, sizes, factory path, input shape when given)."""
     if model.kind not in MODEL_KINDS:

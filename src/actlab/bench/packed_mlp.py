@@ -41,9 +41,11 @@ class PackedMLP(nn.Module):
         super().__init__()
         self.n_models = len(seeds)
         self.act = activation
-        self.module = activation.to_torch()
-        factor = width_factor(activation)  # GLU: 2 pre-activations per unit; maxout: pieces
         learnable = [p.name for p in activation.parameters if p.learnable]
+        # the catalogue's module where the activation has nothing to learn; otherwise its
+        # formula with one parameter per network and layer (below)
+        self.module = None if learnable else activation.to_torch()
+        factor = width_factor(activation)  # GLU: 2 pre-activations per unit; maxout: pieces
         weights, biases, act_params = [], [], []
         n_layers = len(sizes) - 1
         for layer, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes)):
@@ -79,8 +81,8 @@ class PackedMLP(nn.Module):
         return h
 
     def _activate(self, h: torch.Tensor, layer: int) -> torch.Tensor:
-        learned: nn.ParameterDict = self.act_params[layer]  # type: ignore[assignment]
-        if not len(learned):
+        if self.module is not None:
             return self.module(h)  # type: ignore[no-any-return]
+        learned: nn.ParameterDict = self.act_params[layer]  # type: ignore[assignment]
         params = {**self.act.params, **dict(learned.items())}
         return self.act.forward(h, params, torch_backend())  # type: ignore[no-any-return]

@@ -12,7 +12,7 @@ seed sees the same arrays.  The validation split is carved from the training
 data with a fixed seed of its own; the test split is the task's own (or, for
 sets without one, carved once with another fixed seed).  Inputs of the planar,
 regression and CSV tasks (and regression targets) are standardised with the
-training part's mean and standard deviation, so one learning rate suits them all;
+training data's mean and standard deviation, so one learning rate suits them all;
 a regression task's ``test_loss`` is therefore the mean squared error in units of
 the training targets' variance.
 """
@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from actlab.bench.config import OptionValue, TaskConfig
+from actlab.bench.labels import task_label
 from actlab.errors import UserError
 
 PLANAR_TASKS = ("circle", "xor", "gauss", "spiral", "moons")
@@ -107,13 +108,6 @@ def task_options(task: TaskConfig) -> dict[str, OptionValue]:
     return {**defaults, **given}
 
 
-def task_label(task: TaskConfig) -> str:
-    """``digits``, ``moons(noise=0.2)``, ``csv:data.csv``, ``csv:data.csv(kind=regression)``."""
-    options = ",".join(f"{k}={v}" for k, v in task.options)
-    head = f"{task.name}:{task.path}" if task.path else task.name
-    return f"{head}({options})" if options else head
-
-
 def check_task(task: TaskConfig) -> None:
     """Validate a task up front (name, options, files): a problem is a one-line UserError.
 
@@ -133,11 +127,13 @@ def load_task(task: TaskConfig, validation_fraction: float) -> TaskData:
     if task.name not in FILE_TASKS and task.path:
         raise UserError(f"task {task.name} is embedded and takes no path")
     x_train, y_train, x_test, y_test, regression = _raw_splits(task, options)
-    x_train, y_train, x_val, y_val = _carve_validation(x_train, y_train, validation_fraction)
     if task.name in (*PLANAR_TASKS, *REGRESSION_TASKS, "csv"):
-        x_train, x_val, x_test = _standardised(x_train, x_val, x_test)
+        # statistics of the whole training part (before the validation carve), so that
+        # the test split does not change with validation_fraction
+        x_train, x_test = _standardised(x_train, x_test)
         if regression:
-            y_train, y_val, y_test = _standardised(y_train, y_val, y_test)
+            y_train, y_test = _standardised(y_train, y_test)
+    x_train, y_train, x_val, y_val = _carve_validation(x_train, y_train, validation_fraction)
     if regression:
         arrays = [a.astype(np.float32).reshape(len(a), -1) for a in (y_train, y_val, y_test)]
         n_outputs = arrays[0].shape[1]

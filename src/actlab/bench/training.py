@@ -153,6 +153,16 @@ class Problem:
     x_val: torch.Tensor
     y_val: torch.Tensor
 
+    @classmethod
+    def of(cls, data: TaskData) -> Problem:
+        import torch
+
+        def tensor(array: np.ndarray) -> torch.Tensor:
+            return torch.from_numpy(array.copy())  # the task's arrays are read-only
+
+        return cls(data, tensor(data.x_train), tensor(data.y_train), tensor(data.x_val),
+                   tensor(data.y_val))
+
     @property
     def regression(self) -> bool:
         return self.data.regression
@@ -168,9 +178,7 @@ def _train_group(runs: Sequence[RunConfig]) -> list[RunRecord]:
     activation = make_activation(first.activation)
     data = load_task(first.task, training.validation_fraction)
     check_model(first.model, data.input_shape)
-    problem = Problem(data, torch.from_numpy(data.x_train.copy()),
-                      torch.from_numpy(data.y_train.copy()),
-                      torch.from_numpy(data.x_val.copy()), torch.from_numpy(data.y_val.copy()))
+    problem = Problem.of(data)
     steps = budget_steps(training, len(data.x_train))
     seeds = [run.seed for run in runs]
     rates = _rates(training)
@@ -182,7 +190,7 @@ def _train_group(runs: Sequence[RunConfig]) -> list[RunRecord]:
 
         net = build_packed_mlp(first.model, activation, data.input_shape, data.n_outputs,
                                [seed for seed, _ in pairs], training.init)
-        traces = _fit(net, pairs, problem, training, steps)
+        traces = fit_networks(net, pairs, problem, training, steps)
         chosen = _choose(traces, problem.regression)
         # the test split, once, for the chosen networks that finished
         keep = [i for i in chosen.values() if traces[i].diverged_at is None]
@@ -196,7 +204,7 @@ def _train_group(runs: Sequence[RunConfig]) -> list[RunRecord]:
         for seed, rate in pairs:
             single = _Single(build_network(first.model, activation, data.input_shape,
                                            data.n_outputs, seed, training.init))
-            traces += _fit(single, [(seed, rate)], problem, training, steps)
+            traces += fit_networks(single, [(seed, rate)], problem, training, steps)
             nets.append(single)
         chosen = _choose(traces, problem.regression)
         test = {i: float(_evaluate(nets[i], data.x_test, data.y_test, problem.regression)[0])
@@ -281,16 +289,19 @@ class _Single:
 
 
 def _optimiser(net: PackedMLP | _Single, rates: Sequence[float], kind: str) -> _Stepper:
+    """torch's optimiser when every network has the same rate (fused Adam: the fewest
+    operations per step); otherwise one learning rate per network of the pack."""
     import torch
 
-    if isinstance(net, _Single):
-        params = net.parameters()
+    if len(set(rates)) == 1:
+        params = list(net.parameters())
         if kind == "adam":
-            return torch.optim.Adam(params, lr=rates[0])
-        return torch.optim.SGD(params, lr=rates[0], momentum=0.9 if kind == "momentum" else 0.0)
+            return torch.optim.Adam(params, lr=rates[0], fused=True)
+        return torch.optim.SGD(params, lr=rates[0], momentum=0.9 if kind == "momentum" else 0.0,
+                               foreach=True)
     from actlab.models.ensemble import EnsembleOptimiser
 
-    # elementwise updates with a learning rate per network: exactly what each would get alone
+    # elementwise updates, network s at rates[s]: what each network would get alone
     return EnsembleOptimiser(list(net.parameters()), torch.tensor(rates, dtype=torch.float64),
                              kind)
 
@@ -311,9 +322,13 @@ def _per_network_loss(out: torch.Tensor, y: torch.Tensor, regression: bool) -> t
     return -log_p.gather(-1, y.unsqueeze(-1)).squeeze(-1).mean(dim=1)
 
 
-def _fit(net: PackedMLP | _Single, pairs: Sequence[tuple[int, float]], problem: Problem,
-         training: TrainingConfig, steps: int) -> list[Trace]:
-    """Train the S networks of ``net`` (network i is ``pairs[i]`` = (seed, rate)) for ``steps``."""
+def fit_networks(net: PackedMLP | _Single, pairs: Sequence[tuple[int, float]],
+                 problem: Problem, training: TrainingConfig, steps: int) -> list[Trace]:
+    """Train the S networks of ``net`` (network i is ``pairs[i]`` = (seed, rate)) for ``steps``.
+
+    Network i draws its mini-batches from ``BatchOrder(seed)``; its validation metric is
+    noted every ``steps // EVALUATIONS`` steps and after the last one.
+    """
     import torch
 
     n_nets = len(pairs)
@@ -420,7 +435,7 @@ def _evaluate(net: PackedMLP | _Single, x: np.ndarray, y: np.ndarray,
 
 def _record(run: RunConfig, trace: Trace, test_metric: float | None, data: TaskData,
             wall: float, cpu: float, environment: dict[str, str]) -> RunRecord:
-    from actlab.bench.models import model_label
+    from actlab.bench.labels import model_label
 
     status: RunStatus = "diverged" if trace.diverged_at is not None else "finished"
     steps, loss = _down_sample(trace.losses)
