@@ -27,6 +27,17 @@ ALPHA_OPTION = click.option(
     show_default=True, help="Family-wise significance level (Holm; Friedman and Nemenyi).")
 
 
+def console() -> Console:
+    """Standard output for tables: at least 120 columns when it is not a terminal (a pipe
+    or a file), so that a leaderboard is not squeezed into 80."""
+    from rich.console import Console
+
+    out = Console(highlight=False)
+    if not out.is_terminal:
+        out = Console(highlight=False, width=max(out.width, 120))
+    return out
+
+
 def number(value: float | None, digits: int = 4) -> str:
     return "—" if value is None else f"{value:.{digits}g}"
 
@@ -49,19 +60,17 @@ def p_text(p: float) -> str:
 def show(db: Path, task: str | None, model: str | None, alpha: float) -> None:
     """Leaderboards per task and model (mean, median, 95 % interval, mean rank), the
     leaders (best only when significant), and the ranking across tasks."""
-    from rich.console import Console
-
     from actlab.bench.ranking import rank_summary
     from actlab.bench.results import load_runs
     from actlab.bench.statistics import leaderboards
 
     records = load_runs(db, task=task, model=model)
-    console = Console(highlight=False)
+    out = console()
     boards = leaderboards(records, alpha)
     for board in boards:
-        print_leaderboard(console, board)
+        print_leaderboard(out, board)
     if len(boards) > 1:
-        print_rank_summary(console, rank_summary(records, alpha=alpha))
+        print_rank_summary(out, rank_summary(records, alpha=alpha))
 
 
 def print_leaderboard(console: Console, board: Leaderboard) -> None:
@@ -70,17 +79,17 @@ def print_leaderboard(console: Console, board: Leaderboard) -> None:
     better = "higher" if board.higher_is_better else "lower"
     table = Table(title=f"{board.task} / {board.model} — {board.metric} ({better} is better)",
                   title_justify="left")
-    for column, justify in (("rank", "right"), ("activation", "left"), ("mean rank", "right"),
-                            ("mean", "right"), ("95 % interval", "right"),
-                            ("median", "right"), ("finished", "right"),
-                            ("diverged", "right"), ("failed", "right")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table.add_column("#", justify="right")
+    table.add_column("activation", no_wrap=True)
+    for column in ("mean rank", "mean", "95 % interval", "median", "finished", "diverged",
+                   "failed"):
+        table.add_column(column, justify="right", no_wrap=True)
     for i, row in enumerate(board.rows, start=1):
         leader = row.activation in board.leaders.members
         table.add_row(str(i), f"[bold]{row.activation}[/]" if leader else row.activation,
                       f"{row.mean_rank:.2f}", number(row.mean), interval_text(row.interval),
                       number(row.median), str(row.finished), str(row.diverged),
-                      str(row.failed), style=None)
+                      str(row.failed))
     console.print(table)
     if board.diverged:
         console.print("Means and medians are over finished runs; diverged runs rank below "
@@ -97,8 +106,8 @@ def print_rank_summary(console: Console, summary: RankSummary) -> None:
     from rich.table import Table
 
     table = Table(title="Across tasks: mean rank (1 = best)", title_justify="left")
-    table.add_column("activation")
-    table.add_column("mean rank", justify="right")
+    table.add_column("activation", no_wrap=True)
+    table.add_column("mean rank", justify="right", no_wrap=True)
     for name, rank in zip(summary.activations, summary.mean_ranks, strict=True):
         bold = name in summary.leaders and len(summary.activations) > 1
         table.add_row(f"[bold]{name}[/]" if bold else name, f"{rank:.2f}")
@@ -121,8 +130,6 @@ def print_rank_summary(console: Console, summary: RankSummary) -> None:
 @ALPHA_OPTION
 def compare(first: str, second: str, db: Path, alpha: float) -> None:
     """Compare two activations seed by seed on every task and model both were run on."""
-    from rich.console import Console
-
     from actlab.bench.results import load_runs, match_activation
     from actlab.bench.statistics import leaderboards
     from actlab.errors import UserError
@@ -136,7 +143,7 @@ def compare(first: str, second: str, db: Path, alpha: float) -> None:
               if first in b.activations and second in b.activations]
     if not boards:
         raise UserError(f"{first} and {second} were never run on the same task and model")
-    print_comparisons(Console(highlight=False), [(b, b.comparison(first, second))
+    print_comparisons(console(), [(b, b.comparison(first, second))
                                                   for b in boards])
 
 
@@ -146,22 +153,23 @@ def print_comparisons(console: Console,
 
     first, second = rows[0][1].first, rows[0][1].second
     table = Table(title=f"{first} against {second}, seed by seed", title_justify="left")
-    for column in ("task / model", "seeds", "wins / losses / ties", "mean difference",
-                   "95 % interval", "rank-biserial r", "p", "Holm p", "verdict"):
+    for column in ("task / model", "seeds", "W/L/T", "mean diff.", "95 % interval", "r",
+                   "p", "Holm p", "verdict"):
         table.add_column(column, justify="left" if column in ("task / model", "verdict")
-                         else "right")
+                         else "right", no_wrap=column != "task / model", overflow="fold")
     for board, c in rows:
-        verdict = (f"{c.winner} better" if c.winner else "no significant difference")
+        verdict = f"{c.winner} better" if c.winner else "not significant"
         table.add_row(f"{board.task} / {board.model}", str(c.pairs),
                       f"{c.wins} / {c.losses} / {c.ties}", number(c.mean_difference, 3),
                       interval_text(c.difference_interval, 3), f"{c.rank_biserial:+.2f}",
                       p_text(c.p_value), p_text(c.p_holm), verdict)
     console.print(table)
     console.print(
-        f"Wilcoxon signed-rank test on the seeds both ran (a diverged run is worse than any "
-        f"finished one); Holm-adjusted over every pair of activations of the task, "
-        f"alpha = {rows[0][1].alpha:g}.  Mean difference = {first} − {second} in the metric's "
-        f"units, over seeds where both finished; r > 0 favours {first}.")
+        f"W/L/T: seeds {first} won, lost, tied.  p: Wilcoxon signed-rank test on the seeds "
+        f"both ran (a diverged run is worse than any finished one); Holm p: adjusted over "
+        f"every pair of activations of the task, alpha = {rows[0][1].alpha:g}.  Mean diff.: "
+        f"{first} − {second} in the metric's units over seeds where both finished, with its "
+        f"95 % interval; r: matched-pairs rank-biserial correlation (> 0 favours {first}).")
 
 
 @click.command("plot")

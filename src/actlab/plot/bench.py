@@ -43,6 +43,8 @@ def plot_seed_outcomes(boards: Sequence[Leaderboard]) -> Figure:
     fig, axes = new_figure(len(boards), 1, size=(7.0, 2.9 * max(len(boards), 1)))
     for ax, board in zip(axes[:, 0], boards, strict=True):
         _seed_panel(ax, board)
+    fig.suptitle("Test metric of every seed (dots), mean and 95 % interval (bars)",
+                 fontsize=FONT_SIZE + 1)
     return fig
 
 
@@ -81,9 +83,9 @@ def _seed_panel(ax: Axes, board: Leaderboard) -> None:
                 high + 0.1 * span)
     ax.set_ylabel(METRIC_LABELS.get(board.metric, board.metric))
     seeds = board.seeds
-    ax.set_title(f"{board.task} / {board.model}: {seeds} seed{'s' * (seeds != 1)} "
-                 f"(dots), mean and 95 % interval (bars); bold: the "
-                 f"{'best' if board.leaders.best else 'tied leaders'}", fontsize=FONT_SIZE)
+    lead = "best" if board.leaders.best else "tied leaders"
+    ax.set_title(f"{board.task} / {board.model}: {seeds} seed{'s' * (seeds != 1)}, "
+                 f"bold: {lead}", fontsize=FONT_SIZE)
 
 
 def plot_learning_curves(records: Sequence[RunRecord], order: Sequence[str] | None = None,
@@ -102,6 +104,8 @@ def plot_learning_curves(records: Sequence[RunRecord], order: Sequence[str] | No
     if not keys:
         axes[0][0].text(0.5, 0.5, "no learning curves recorded", ha="center",
                         transform=axes[0][0].transAxes)
+    fig.suptitle("Training loss: mean over seeds (line), range over seeds (band)",
+                 fontsize=FONT_SIZE + 1)
     return fig
 
 
@@ -125,7 +129,9 @@ def _curve_panel(ax: Axes, key: tuple[str, str], records: list[RunRecord],
         ax.plot(steps, [v.mean() for v in losses], label=name, **style)
         ax.fill_between(steps, [v.min() for v in losses], [v.max() for v in losses],
                         color=style["color"], alpha=0.12, linewidth=0)
-    ax.set_yscale("log")
+    low, high = ax.get_ylim()
+    if low > 0 and high / low > 10:  # a log scale only where the loss spans decades
+        ax.set_yscale("log")
     ax.set_xlabel("training step")
     ax.set_ylabel("training loss")
     ax.set_title(f"{key[0]} / {key[1]}", fontsize=FONT_SIZE)

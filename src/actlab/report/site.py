@@ -22,6 +22,7 @@ import jinja2
 
 from actlab.lab.result import Claim
 from actlab.report.atlas import AtlasEntry
+from actlab.report.bench_section import BenchSection, write_bench_page
 from actlab.report.formatting import format_seconds, format_value, is_numeric, numeric_columns
 from actlab.report.runner import ExperimentRun
 
@@ -77,12 +78,12 @@ def verdict_counts(claims: Iterable[Claim]) -> list[tuple[str, int]]:
 
 
 def write_site(out: Path, runs: list[ExperimentRun], atlas: list[AtlasEntry],
-               info: RunInfo) -> list[Path]:
+               info: RunInfo, bench: BenchSection | None = None) -> list[Path]:
     """Render every page into ``out``; returns the pages written (index first)."""
     env = environment()
     shutil.copytree(PACKAGE_DIR / "static", out / "static", dirs_exist_ok=True)
     claims = [ClaimRow(r.experiment, c) for r in runs if r.result for c in r.result.claims]
-    common = {"run": info}
+    common: dict[str, Any] = {"run": info, "bench": bench}
     pages = [out / "index.html"]
     _write(pages[0], env.get_template("index.html").render(
         root="", section="", runs=runs, claims=claims, atlas=atlas,
@@ -105,6 +106,8 @@ def write_site(out: Path, runs: list[ExperimentRun], atlas: list[AtlasEntry],
             prev=atlas[i - 1] if i > 0 else None, next=atlas[i + 1] if i + 1 < len(atlas) else None,
             **common))
         pages.append(page)
+    if bench is not None:
+        pages.append(write_bench_page(env, out, bench, common))
     return pages
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from actlab.bench.records import RunRecord
 
@@ -34,4 +35,19 @@ def runs(table: Mapping[str, Sequence[Outcome]], task: str = "digits", model: st
                 curve_loss=curve if status != "diverged" else (*curve[:-1], float("nan")),
                 wall_seconds=1.0, cpu_seconds=1.0,
                 error="Traceback ...\nRuntimeError: boom" if status == "failed" else None))
+    return made
+
+
+def spec_runs(spec: object, accuracy: Callable[[str, str, int], Outcome]) -> list[RunRecord]:
+    """A record for every run of a bench spec, keyed as a sweep would key it, with the
+    outcome ``accuracy(activation, task label, seed)``: a pre-filled store for the report
+    tests (the report's sweep then finds every run done and trains nothing)."""
+    from actlab.bench.labels import model_label, task_label
+
+    made = []
+    for run in spec.runs():  # type: ignore[attr-defined]
+        task, model = task_label(run.task), model_label(run.model)
+        outcome = accuracy(run.activation, task, run.seed)
+        (record,) = runs({run.activation: [outcome]}, task=task, model=model)
+        made.append(replace(record, key=run.key(), seed=run.seed))
     return made
