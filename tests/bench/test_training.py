@@ -21,6 +21,7 @@ from actlab.bench.training import (
     Problem,
     budget_steps,
     check_run,
+    evaluation_interval,
     fit_networks,
     train_group,
 )
@@ -250,6 +251,12 @@ def test_regression_records_report_the_test_loss() -> None:
     assert record.metric == "test_loss" and not record.higher_is_better
     assert record.status == "finished" and 0 <= record.test_metric < 1  # below the variance
     assert record.steps_to_target is not None  # the validation loss fell below 0.5
+
+
+def test_validation_is_evaluated_at_most_50_times_and_never_dominates() -> None:
+    assert evaluation_interval(2000, 400, 100) == 40  # 50 evaluations
+    assert evaluation_interval(150, 400, 100) == 12  # 400 rows cost 4/3 of a step
+    assert evaluation_interval(30, 10, 100) == 1
 
 
 def test_an_epoch_budget_is_converted_to_steps() -> None:

@@ -24,8 +24,9 @@ comparison of activations fair live here:
   it; a run's ``wall_seconds`` / ``cpu_seconds`` are the group's totals divided
   by its number of seeds (so tuning's extra rates are charged to the run), and
   ``seconds_to_target`` is the run's share of the training time until its
-  validation metric first reached the target.  Validation is evaluated 50 times
-  per run (and after the last step), which sets the resolution of ``steps_to_target``.
+  validation metric first reached the target.  Validation is evaluated at most 50
+  times per run (and after the last step; see :func:`evaluation_interval`), which
+  sets the resolution of ``steps_to_target``.
 
 Measured budgets for the default bench (10 seeds of one activation per group, one
 torch thread, on the 2-core build machine while other jobs ran; see the report):
@@ -59,7 +60,10 @@ if TYPE_CHECKING:
 __all__ = ["check_run", "check_task", "train_group"]
 
 ORDER_STREAM = 2  # the stream of a seed's random numbers that orders the mini-batches
-EVALUATIONS = 50  # validation evaluations per run (plus one after the last step)
+EVALUATIONS = 50  # validation evaluations per run at most (plus one after the last step)
+# ... and not so often that they cost more than about a tenth of the training: a pass over
+# the validation split costs about a third of a training step per batch of its rows
+EVALUATION_COST = 3
 CURVE_POINTS = 100  # the learning curve is down-sampled to at most this many points
 EVAL_CHUNK = 2048  # rows per forward pass when evaluating (bounds memory)
 OPTIMISERS = ("sgd", "momentum", "adam")
@@ -327,7 +331,7 @@ def fit_networks(net: PackedMLP | _Single, pairs: Sequence[tuple[int, float]],
     """Train the S networks of ``net`` (network i is ``pairs[i]`` = (seed, rate)) for ``steps``.
 
     Network i draws its mini-batches from ``BatchOrder(seed)``; its validation metric is
-    noted every ``steps // EVALUATIONS`` steps and after the last one.
+    noted every :func:`evaluation_interval` steps and after the last one.
     """
     import torch
 
@@ -340,7 +344,7 @@ def fit_networks(net: PackedMLP | _Single, pairs: Sequence[tuple[int, float]],
     rows = torch.tensor([row_of_seed[seed] for seed, _ in pairs])
     alive = torch.ones(n_nets, dtype=torch.bool)
     losses = torch.empty(steps, n_nets)
-    every = max(1, steps // EVALUATIONS)
+    every = evaluation_interval(steps, len(problem.x_val), training.batch_size)
     has_val = len(problem.x_val) > 0
     target = training.target
     elapsed = 0.0  # this pack's training time so far
@@ -379,6 +383,13 @@ def fit_networks(net: PackedMLP | _Single, pairs: Sequence[tuple[int, float]],
         elapsed += time.perf_counter() - started
     _close_traces(traces, losses[:steps].numpy(), alive.tolist())
     return traces
+
+
+def evaluation_interval(steps: int, n_val: int, batch_size: int) -> int:
+    """Steps between validation evaluations: at most EVALUATIONS of them, and at least
+    EVALUATION_COST·n_val/batch_size steps apart (a short budget would otherwise spend
+    more time validating than training).  The same for every activation of a cell."""
+    return max(1, steps // EVALUATIONS, math.ceil(EVALUATION_COST * n_val / batch_size))
 
 
 def _note_validation(trace: Trace, metric: float, step: int, seconds: float,
