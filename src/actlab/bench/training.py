@@ -39,6 +39,7 @@ import itertools
 import math
 import platform
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -162,7 +163,11 @@ class Problem:
         import torch
 
         def tensor(array: np.ndarray) -> torch.Tensor:
-            return torch.from_numpy(array.copy())  # the task's arrays are read-only
+            # shares the task's read-only arrays (no copy: CIFAR-10 is 600 MB); training
+            # only reads them, so torch's warning about non-writable arrays does not apply
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                return torch.from_numpy(array)
 
         return cls(data, tensor(data.x_train), tensor(data.y_train), tensor(data.x_val),
                    tensor(data.y_val))
@@ -373,6 +378,7 @@ def fit_networks(net: PackedMLP | _Single, pairs: Sequence[tuple[int, float]],
                         continue
                     if not math.isfinite(metric):  # NaN outputs: it diverged in this step
                         alive[i] = False
+                        traces[i].diverged_at = step
                         continue
                     _note_validation(traces[i], float(metric), step,
                                      (elapsed + time.perf_counter() - started) / n_nets,
@@ -381,7 +387,7 @@ def fit_networks(net: PackedMLP | _Single, pairs: Sequence[tuple[int, float]],
                 steps = step
                 break
         elapsed += time.perf_counter() - started
-    _close_traces(traces, losses[:steps].numpy(), alive.tolist())
+    _close_traces(traces, losses[:steps].numpy())
     return traces
 
 
@@ -404,18 +410,17 @@ def _note_validation(trace: Trace, metric: float, step: int, seconds: float,
         trace.steps_to_target, trace.seconds_to_target = step, seconds
 
 
-def _close_traces(traces: list[Trace], losses: np.ndarray, alive: list[bool]) -> None:
-    """Each trace's loss curve up to its first non-finite loss; diverged_at from there."""
+def _close_traces(traces: list[Trace], losses: np.ndarray) -> None:
+    """Each trace diverged at its first non-finite loss (or validation output, noted
+    during training); its loss curve runs up to the step before."""
     for i, trace in enumerate(traces):
         column = losses[:, i]
         bad = np.flatnonzero(~np.isfinite(column))
         if len(bad):
-            trace.diverged_at = int(bad[0]) + 1
-            trace.losses = column[: bad[0]].tolist()
-        else:
-            trace.losses = column.tolist()
-            if not alive[i]:  # its validation output was not finite
-                trace.diverged_at = len(column)
+            first = int(bad[0]) + 1
+            trace.diverged_at = min(first, trace.diverged_at or first)
+        end = len(column) if trace.diverged_at is None else trace.diverged_at - 1
+        trace.losses = column[:end].tolist()
         if trace.diverged_at is not None:
             trace.final_val = None
 
