@@ -8,11 +8,11 @@ import math
 import numpy as np
 import pytest
 import scipy.stats
-from bench_fake_runs import DIVERGED, FAILED, runs
 
 from actlab.bench.ranking import cd_groups, nemenyi_critical_difference, rank_summary
 from actlab.bench.statistics import leaderboard, leaderboards, seeds_needed
 from actlab.errors import UserError
+from bench_fake_runs import DIVERGED, FAILED, runs
 
 # Three activations, six paired seeds (test accuracy):
 #
@@ -261,3 +261,16 @@ def test_seeds_needed_matches_the_exact_smallest_p() -> None:
         n = seeds_needed(m)
         assert 2 / 2**n <= 0.05 / m < 2 / 2 ** (n - 1)
     assert seeds_needed(28) == 11  # eight activations: 28 pairs
+
+
+def test_an_activation_whose_every_run_failed_is_listed_but_not_compared() -> None:
+    table = {**HAND, "broken": [FAILED] * 6}
+    board = leaderboard(runs(table))
+    assert board.activations[-1] == "broken"
+    assert board.row("broken").failed == 6 and board.row("broken").runs == 0
+    assert all("broken" not in (c.first, c.second) for c in board.comparisons)
+    assert "broken" not in board.leaders.members
+    summary = rank_summary(runs(table))
+    assert summary.excluded == ("broken",) and summary.blocks == 6
+    nothing = leaderboard(runs({"x": [FAILED] * 2, "y": [FAILED] * 2}))
+    assert nothing.leaders.sentence() == "Every run failed: nothing was measured."

@@ -121,7 +121,8 @@ def rank_summary(records: Iterable[RunRecord], blocks: BlockKind = "runs",
     if not runs:
         raise UserError("no runs to rank")
     tasks = tuple(sorted(runs))
-    everywhere = set.intersection(*(set(runs[t]) for t in tasks))
+    # measured on a task: at least one finished or diverged run there (not only failures)
+    everywhere = set.intersection(*({n for n, r in runs[t].items() if r} for t in tasks))
     every_name = set().union(*(set(runs[t]) for t in tasks))
     names = sorted(everywhere)
     excluded = tuple(sorted(every_name - everywhere))

@@ -119,6 +119,8 @@ class TiedGroup:
 
     def sentence(self) -> str:
         """The leaders in one sentence (the same words in the CLI and the report)."""
+        if not self.members:
+            return "Every run failed: nothing was measured."
         if self.others == 0:
             return f"Only {self.top} was run: nothing to compare it with."
         if self.best is not None:
@@ -224,7 +226,8 @@ def leaderboard(records: Sequence[RunRecord], alpha: float = ALPHA) -> Leaderboa
     summaries = [_summary(name, runs, records, mean_ranks[name]) for name, runs in table.items()]
     summaries.sort(key=lambda s: (s.mean_rank, -_sortable(s.median, first.higher_is_better),
                                   s.activation))
-    order = [s.activation for s in summaries]
+    # an activation whose every run failed was not measured: listed, but not compared
+    order = [s.activation for s in summaries if s.runs]
     comparisons = _pairwise(order, table, first.higher_is_better, alpha)
     return Leaderboard(task=first.task, model=first.model, metric=first.metric,
                        higher_is_better=first.higher_is_better, rows=tuple(summaries),
@@ -357,6 +360,8 @@ def seeds_needed(comparisons: int, alpha: float = ALPHA) -> int:
 
 def _leaders(order: list[str], comparisons: list[PairwiseComparison],
              table: dict[str, dict[int, RunRecord]], alpha: float) -> TiedGroup:
+    if not order:
+        return TiedGroup(members=(), best=None, others=0, alpha=alpha)
     top = order[0]
     against_top = [c if c.first == top else c.swapped()
                    for c in comparisons if top in (c.first, c.second)]
