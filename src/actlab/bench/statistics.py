@@ -176,7 +176,10 @@ class Leaderboard:
 
     def comparison(self, first: str, second: str) -> PairwiseComparison:
         """``first`` against ``second`` (either order); a name not run is a UserError."""
-        self.row(first), self.row(second)
+        for name in (first, second):
+            if not self.row(name).runs:
+                raise UserError(f"every run of {name} on {self.task} with {self.model} failed: "
+                                "nothing to compare")
         for c in self.comparisons:
             if (c.first, c.second) == (first, second):
                 return c
@@ -228,7 +231,7 @@ def leaderboard(records: Sequence[RunRecord], alpha: float = ALPHA) -> Leaderboa
                                   s.activation))
     # an activation whose every run failed was not measured: listed, but not compared
     order = [s.activation for s in summaries if s.runs]
-    comparisons = _pairwise(order, table, first.higher_is_better, alpha)
+    comparisons = _pairwise(order, table, alpha)
     return Leaderboard(task=first.task, model=first.model, metric=first.metric,
                        higher_is_better=first.higher_is_better, rows=tuple(summaries),
                        comparisons=tuple(comparisons),
@@ -332,7 +335,7 @@ def compare_runs(first: str, second: str, runs_first: dict[int, RunRecord],
 
 
 def _pairwise(order: list[str], table: dict[str, dict[int, RunRecord]],
-              higher_is_better: bool, alpha: float) -> list[PairwiseComparison]:
+              alpha: float) -> list[PairwiseComparison]:
     """Every pair (in leaderboard order), Holm-adjusted together."""
     from dataclasses import replace
 

@@ -141,7 +141,7 @@ def compare(first: str, second: str, db: Path, alpha: float) -> None:
     if first == second:
         raise UserError(f"compare needs two different activations, got {first} twice")
     boards = [b for b in leaderboards(records, alpha)
-              if first in b.activations and second in b.activations]
+              if all(name in b.activations and b.row(name).runs for name in (first, second))]
     if not boards:
         raise UserError(f"{first} and {second} were never run on the same task and model")
     print_comparisons(console(), [(b, b.comparison(first, second))
