@@ -140,6 +140,12 @@ def test_user_mistakes_end_in_one_line(tmp_path: Path,
         capsys, "bench", "run", str(spec), "--workers", "0", "--db", db)
     assert "--address is for --executor ray" in one_line_error(
         capsys, "bench", "run", str(spec), "--address", "auto", "--db", db)
+    assert "cannot reach a Ray cluster at 127.0.0.1:1" in one_line_error(
+        capsys, "bench", "run", str(spec), "--executor", "ray", "--address", "127.0.0.1:1",
+        "--db", db)
+    assert "--address must be auto or HOST:PORT" in one_line_error(
+        capsys, "bench", "run", str(spec), "--executor", "ray", "--address", "head-node",
+        "--db", db)
     assert "--lr-grid" in one_line_error(
         capsys, "bench", "run", "--activations", "relu", "--task", "digits", "--lr-grid",
         "fast,slow", "--db", db)

@@ -10,6 +10,7 @@ never raises for a group: a worker that dies or a task that cannot run yields
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 import traceback
@@ -36,16 +37,30 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def check_executor(executor: str, workers: int | None, address: str | None) -> None:
+    """A mistake in the executor's options, found before anything starts."""
+    if executor not in EXECUTORS:
+        raise UserError(f"unknown executor {executor!r} (executors: {', '.join(EXECUTORS)})")
+    if workers is not None and workers < 1:
+        raise UserError(f"--workers must be at least 1, got {workers}")
+    if executor == "local" and address is not None:
+        raise UserError("--address is for --executor ray; the local executor needs none")
+    if executor == "ray":
+        try:
+            import ray  # noqa: F401
+        except ImportError:
+            raise UserError("--executor ray needs Ray: pip install 'actlab[ray]'") from None
+        if address is not None:
+            check_reachable(address)
+
+
 def run_groups(groups: Sequence[Group], executor: str, workers: int | None,
                address: str | None, trainer: Trainer | None) -> Finished:
-    """Train ``groups`` on the named executor."""
+    """Train ``groups`` on the named executor (options checked by :func:`check_executor`)."""
+    check_executor(executor, workers, address)
     if executor == "local":
-        if address is not None:
-            raise UserError("--address is for --executor ray; the local executor needs none")
         return run_local(groups, workers or default_workers(), trainer)
-    if executor == "ray":
-        return run_ray(groups, workers, address, trainer)
-    raise UserError(f"unknown executor {executor!r} (executors: {', '.join(EXECUTORS)})")
+    return run_ray(groups, workers, address, trainer)
 
 
 # --- local processes -----------------------------------------------------------------
@@ -65,8 +80,6 @@ def _start_worker(parent: int) -> None:
 
 def run_local(groups: Sequence[Group], workers: int, trainer: Trainer | None) -> Finished:
     """A process pool (spawn: no state copied from the parent, safe with torch threads)."""
-    if workers < 1:
-        raise UserError(f"--workers must be at least 1, got {workers}")
     if not groups:
         return
     pool = ProcessPoolExecutor(max_workers=min(workers, len(groups)),
@@ -88,6 +101,21 @@ def run_local(groups: Sequence[Group], workers: int, trainer: Trainer | None) ->
 
 
 # --- Ray ---------------------------------------------------------------------------
+def check_reachable(address: str) -> None:
+    """``HOST:PORT`` must answer within seconds (Ray itself retries for minutes); ``auto``
+    finds the cluster this machine belongs to."""
+    if address == "auto":
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise UserError(f"--address must be auto or HOST:PORT, got {address!r}")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
+    except OSError as err:
+        reason = err.strerror or str(err) or type(err).__name__
+        raise UserError(f"cannot reach a Ray cluster at {address}: {reason}") from None
+
+
 def run_ray(groups: Sequence[Group], workers: int | None, address: str | None,
             trainer: Trainer | None) -> Finished:
     """Ray Core tasks, one per group, each asking for one CPU.
@@ -95,10 +123,8 @@ def run_ray(groups: Sequence[Group], workers: int | None, address: str | None,
     ``address`` is ``auto`` or ``HOST:PORT`` of a running cluster; without it a local
     Ray instance starts for the sweep (``workers`` CPUs, default all) and stops after.
     """
-    try:
-        import ray
-    except ImportError:
-        raise UserError("--executor ray needs Ray: pip install 'actlab[ray]'") from None
+    import ray
+
     if not groups:
         return
     started = False

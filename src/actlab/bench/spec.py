@@ -143,7 +143,7 @@ def default_spec(quick: bool = False) -> Spec:
         cells = [
             {"name": "mnist1d", "models": [{"kind": "mlp", "width": 64,
                                             "training": {"budget": 150}},
-                                           {"kind": "cnn1d", "training": {"budget": 40}}]},
+                                           {"kind": "cnn1d", "training": {"budget": 30}}]},
             {"name": "digits", "models": [{"kind": "mlp", "width": 64,
                                            "training": {"budget": 150}}]},
         ]

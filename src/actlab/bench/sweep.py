@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from actlab.bench.config import RunConfig
-from actlab.bench.executors import run_groups
+from actlab.bench.executors import check_executor, run_groups
 from actlab.bench.labels import model_label, task_label
 from actlab.bench.spec import Spec
 from actlab.bench.store import Store
@@ -97,6 +97,7 @@ def run_sweep(spec: Spec, db: Path | str, *, executor: str = "local", workers: i
     replaces the bench's training (tests inject a fast fake).
     """
     start = time.perf_counter()
+    check_executor(executor, workers, address)
     with Store(db) as store:
         groups = plan(spec, store, retry_failed)
         if trainer is None:  # a fake trainer (tests) needs no data

@@ -141,10 +141,6 @@ def run_command(spec_file: Path | None, activations: str | None, tasks: tuple[st
     spec = _spec(spec_file, activations, tasks, models, seeds, budget, epochs, lr, lr_grid,
                  optimiser, batch_size)
     assert spec is not None  # required=True
-    if workers is not None and workers < 1:
-        raise UserError(f"--workers must be at least 1, got {workers}")
-    if address is not None and executor != "ray":
-        raise UserError("--address is for --executor ray")
     summary = run_sweep(spec, db, executor=executor, workers=workers, address=address,
                         retry_failed=retry_failed, quiet=quiet)
     click.echo(f"{summary.trained} trained, {summary.diverged} diverged, {summary.failed} "
