@@ -6,10 +6,10 @@ from pathlib import Path
 
 import matplotlib.image
 import pytest
-from bench_fake_runs import DIVERGED, FAILED, runs
 
 from actlab.bench.store import Store
 from actlab.cli import main
+from bench_fake_runs import DIVERGED, FAILED, runs
 
 TABLE = {
     "relu": [0.91, 0.92, 0.93, 0.90, 0.94, 0.92, 0.93],
@@ -51,6 +51,13 @@ def test_show_prints_leaderboards_leaders_and_the_ranking(
     assert all(line.split("│")[-4:-1] == [" 5 ", " 1 ", " 1 "] or
                [c.strip() for c in line.split("│")[-4:-1]] == ["5", "1", "1"]
                for line in rows[:2])
+
+
+def test_show_ranks_tasks_as_blocks_on_request(db: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "show", "--db", str(db), "--blocks", "tasks"]) == 0
+    out = capsys.readouterr().out
+    assert "Friedman test over 2 (task, model) pairs" in out
 
 
 def test_show_one_task(db: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -57,7 +57,11 @@ def p_text(p: float) -> str:
 @click.option("--task", default=None, help="Only this task (as `bench status` names it).")
 @click.option("--model", default=None, help="Only this model (as `bench status` names it).")
 @ALPHA_OPTION
-def show(db: Path, task: str | None, model: str | None, alpha: float) -> None:
+@click.option("--blocks", type=click.Choice(["runs", "tasks"]), default="runs",
+              show_default=True,
+              help="Across tasks, rank within each (task, model, seed) run, or within each "
+                   "(task, model) by median (needs many tasks).")
+def show(db: Path, task: str | None, model: str | None, alpha: float, blocks: str) -> None:
     """Leaderboards per task and model (mean, median, 95 % interval, mean rank), the
     leaders (best only when significant), and the ranking across tasks."""
     from actlab.bench.ranking import rank_summary
@@ -70,7 +74,8 @@ def show(db: Path, task: str | None, model: str | None, alpha: float) -> None:
     for board in boards:
         print_leaderboard(out, board)
     if len(boards) > 1:
-        print_rank_summary(out, rank_summary(records, alpha=alpha))
+        print_rank_summary(out, rank_summary(records, "tasks" if blocks == "tasks" else "runs",
+                                             alpha=alpha))
 
 
 def print_leaderboard(console: Console, board: Leaderboard) -> None:
