@@ -92,7 +92,7 @@ def print_leaderboard(console: Console, board: Leaderboard) -> None:
     for i, row in enumerate(board.rows, start=1):
         leader = row.activation in board.leaders.members
         table.add_row(str(i), f"[bold]{row.activation}[/]" if leader else row.activation,
-                      number(row.mean_rank, 3) if row.runs else "—", number(row.mean),
+                      f"{row.mean_rank:.2f}" if row.runs else "—", number(row.mean),
                       interval_text(row.interval),
                       number(row.median), str(row.finished), str(row.diverged),
                       str(row.failed))

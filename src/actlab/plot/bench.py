@@ -6,8 +6,8 @@ records), :class:`~matplotlib.figure.Figure` out; nothing here trains or tests.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -41,14 +41,21 @@ def plot_seed_outcomes(boards: Sequence[Leaderboard]) -> Figure:
     mean with its 95 % interval (bar), diverged runs as crosses below the axis' finished
     range; activations in leaderboard order, the leaders' names in bold."""
     fig, axes = new_figure(len(boards), 1, size=(7.0, 2.9 * max(len(boards), 1)))
+    colours = activation_styles(name for board in boards for name in board.activations)
     for ax, board in zip(axes[:, 0], boards, strict=True):
-        _seed_panel(ax, board)
+        _seed_panel(ax, board, colours)
     fig.suptitle("Test metric of every seed (dots), mean and 95 % interval (bars)",
                  fontsize=FONT_SIZE + 1)
     return fig
 
 
-def _seed_panel(ax: Axes, board: Leaderboard) -> None:
+def activation_styles(names: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """One line style per activation, by name, so that an activation has the same colour
+    in every panel and figure of a bench."""
+    return {name: style_for(i) for i, name in enumerate(sorted(set(names)))}
+
+
+def _seed_panel(ax: Axes, board: Leaderboard, styles: dict[str, dict[str, Any]]) -> None:
     x = np.arange(len(board.rows))
     finished = [v for row in board.rows for v in row.values]
     low, high = (min(finished), max(finished)) if finished else (0.0, 1.0)
@@ -56,7 +63,7 @@ def _seed_panel(ax: Axes, board: Leaderboard) -> None:
     diverged_at = low - 0.25 * span  # below every finished value: diverged ranks last
     jitter = np.random.default_rng(0)  # fixed: the same figure every time
     for i, row in enumerate(board.rows):
-        colour = style_for(i)["color"]
+        colour = styles[row.activation]["color"]
         ax.scatter(i + jitter.uniform(-0.12, 0.12, len(row.values)), row.values, s=12,
                    color=colour, alpha=0.75, linewidths=0, zorder=3)
         if row.mean is not None and row.interval is not None:
@@ -99,8 +106,9 @@ def plot_learning_curves(records: Sequence[RunRecord], order: Sequence[str] | No
             cells.setdefault((record.task, record.model), []).append(record)
     keys = sorted(cells)
     fig, axes = new_figure(1, max(len(keys), 1), size=(4.4 * max(len(keys), 1), 3.6))
+    styles = activation_styles(r.activation for r in records)
     for ax, key in zip(axes[0], keys, strict=False):
-        _curve_panel(ax, key, cells[key], order)
+        _curve_panel(ax, key, cells[key], order, styles)
     if not keys:
         axes[0][0].text(0.5, 0.5, "no learning curves recorded", ha="center",
                         transform=axes[0][0].transAxes)
@@ -110,11 +118,11 @@ def plot_learning_curves(records: Sequence[RunRecord], order: Sequence[str] | No
 
 
 def _curve_panel(ax: Axes, key: tuple[str, str], records: list[RunRecord],
-                 order: Sequence[str] | None) -> None:
+                 order: Sequence[str] | None, styles: dict[str, dict[str, Any]]) -> None:
     names = sorted({r.activation for r in records})
     if order is not None:
         names = [n for n in order if n in names] + [n for n in names if n not in order]
-    for i, name in enumerate(names):
+    for name in names:
         by_step: dict[int, list[float]] = {}
         for r in records:
             if r.activation == name:
@@ -125,7 +133,7 @@ def _curve_panel(ax: Axes, key: tuple[str, str], records: list[RunRecord],
         if steps.size == 0:
             continue
         losses = [np.array(by_step[s]) for s in steps]
-        style = style_for(i)
+        style = styles[name]
         ax.plot(steps, [v.mean() for v in losses], label=name, **style)
         ax.fill_between(steps, [v.min() for v in losses], [v.max() for v in losses],
                         color=style["color"], alpha=0.12, linewidth=0)
