@@ -21,7 +21,7 @@ from actlab.cli import main
 def local_ray() -> Iterator[None]:
     # Ray's workers cannot import this test directory: ship the fake trainers by value
     cloudpickle.register_pickle_by_value(fake_trainers)
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield
     ray.shutdown()
     cloudpickle.unregister_pickle_by_value(fake_trainers)
@@ -31,7 +31,7 @@ def test_a_sweep_runs_on_ray_tasks_and_records_failures(local_ray: None, tmp_pat
     db = tmp_path / "b.db"
     spec = spec_from_options("relu,gelu,tanh,elu", "digits", seeds=3)
     summary = run_sweep(spec, db, executor="ray", quiet=True,
-                        trainer=fake_trainers.fake_train_group_failing_on_tanh)
+                        trainer=fake_trainers.FakeTrainer(fail="tanh"))
     assert (summary.trained, summary.failed, summary.skipped) == (9, 3, 0)
     with Store(db) as store:
         records = store.records()

@@ -4,7 +4,6 @@ SIGKILL, record failures and divergence while the sweep goes on."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import statistics
@@ -14,8 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-from fake_trainers import fake_metric, fake_train_group
+from fake_trainers import FakeTrainer, fake_metric
 
 from actlab.bench.spec import Spec, spec_from_options
 from actlab.bench.store import Store
@@ -24,12 +22,14 @@ from actlab.bench.sweep import SweepProgress, SweepSummary, run_sweep
 HERE = Path(__file__).parent
 
 
-def sweep(activations: str, db: Path, seeds: int = 2,
+FAST = FakeTrainer()
+
+
+def sweep(activations: str, db: Path, seeds: int = 2, trainer: FakeTrainer = FAST,
           **options: Any) -> tuple[Spec, SweepSummary]:
     """The fake-trained sweep of ``activations`` × digits × seeds on two local workers."""
     spec = spec_from_options(activations, "digits", seeds=seeds)
-    return spec, run_sweep(spec, db, workers=2, quiet=True, trainer=fake_train_group,
-                           **options)
+    return spec, run_sweep(spec, db, workers=2, quiet=True, trainer=trainer, **options)
 
 
 def test_every_run_is_stored_once_and_a_rerun_trains_nothing(tmp_path: Path) -> None:
@@ -58,12 +58,10 @@ def test_an_extended_grid_trains_only_what_is_new(tmp_path: Path) -> None:
     assert all(after[key] == old for key, old in before.items())  # reused, not retrained
 
 
-def test_a_failing_run_is_recorded_and_the_sweep_goes_on(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path: Path) -> None:
     db = tmp_path / "b.db"
-    monkeypatch.setenv("FAKE_FAIL", "tanh")
-    monkeypatch.setenv("FAKE_FAIL_SEED", "1")
-    _, summary = sweep("relu,tanh,gelu", db, seeds=3)
+    failing = FakeTrainer(fail="tanh", fail_seed=1)
+    _, summary = sweep("relu,tanh,gelu", db, seeds=3, trainer=failing)
     assert (summary.trained, summary.failed) == (8, 1)
     with Store(db) as store:
         failed = store.records(status="failed")
@@ -74,22 +72,19 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(
     assert failed[0].error.strip().endswith("FloatingPointError: fake failure of tanh seed 1")
     assert tanh == {0: "finished", 1: "failed", 2: "finished"}  # its siblings still trained
 
-    _, rerun = sweep("relu,tanh,gelu", db, seeds=3)  # failed runs wait for --retry-failed
+    # failed runs wait for --retry-failed
+    _, rerun = sweep("relu,tanh,gelu", db, seeds=3, trainer=failing)
     assert (rerun.trained, rerun.skipped) == (0, 9)
-    monkeypatch.delenv("FAKE_FAIL")
     _, retried = sweep("relu,tanh,gelu", db, seeds=3, retry_failed=True)
     assert (retried.trained, retried.skipped, retried.failed) == (1, 8, 0)
     with Store(db) as store:
         assert store.status_counts() == {"finished": 9, "diverged": 0, "failed": 0}
 
 
-def test_a_diverged_run_is_an_outcome_not_retried(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_diverged_run_is_an_outcome_not_retried(tmp_path: Path) -> None:
     db = tmp_path / "b.db"
-    monkeypatch.setenv("FAKE_DIVERGE", "gelu")
-    _, summary = sweep("relu,gelu", db, seeds=2)
+    _, summary = sweep("relu,gelu", db, seeds=2, trainer=FakeTrainer(diverge="gelu"))
     assert (summary.trained, summary.diverged) == (2, 2)
-    monkeypatch.delenv("FAKE_DIVERGE")
     _, retried = sweep("relu,gelu", db, seeds=2, retry_failed=True)
     assert (retried.trained, retried.skipped) == (0, 4)
 
@@ -109,13 +104,14 @@ def test_progress_reports_each_group_with_the_leaders(tmp_path: Path) -> None:
 SCRIPT = """
 import json, sys
 sys.path.insert(0, {tests!r})
-from fake_trainers import fake_train_group
+from fake_trainers import FakeTrainer
 from actlab.bench.spec import spec_from_options
 from actlab.bench.sweep import run_sweep
 
 if __name__ == "__main__":
     spec = spec_from_options({activations!r}, "digits", seeds=4)
-    summary = run_sweep(spec, sys.argv[1], workers=2, quiet=True, trainer=fake_train_group)
+    trainer = FakeTrainer(seconds=float(sys.argv[2]))
+    summary = run_sweep(spec, sys.argv[1], workers=2, quiet=True, trainer=trainer)
     print(json.dumps([summary.trained, summary.skipped]))
 """
 ACTIVATIONS = "relu,gelu,silu,mish,elu,selu,tanh,sigmoid"  # 8 groups of 4 seeds
@@ -131,6 +127,14 @@ def stored(db: Path) -> list[tuple[str, str, int]]:
         return []
 
 
+def descendants(pid: int) -> list[int]:
+    found = []
+    for child in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                text=True).stdout.split():
+        found += [int(child), *descendants(int(child))]
+    return found
+
+
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
@@ -143,14 +147,13 @@ def test_a_sweep_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path
     script = tmp_path / "sweep_script.py"
     script.write_text(SCRIPT.format(tests=str(HERE), activations=ACTIVATIONS))
     db = tmp_path / "b.db"
-    env = {**os.environ, "FAKE_TRAIN_SECONDS": "0.25"}  # 1 s per group of 4 seeds
-    sweep_process = subprocess.Popen([sys.executable, str(script), str(db)], env=env,
+    # 0.25 s per run: 1 s per group of 4 seeds
+    sweep_process = subprocess.Popen([sys.executable, str(script), str(db), "0.25"],
                                      stdout=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while len(stored(db)) < 8 and time.monotonic() < deadline:  # two groups committed
         time.sleep(0.05)
-    children = [int(p) for p in subprocess.run(
-        ["pgrep", "-P", str(sweep_process.pid)], capture_output=True, text=True).stdout.split()]
+    children = descendants(sweep_process.pid)  # the fork server and the pool's workers
     sweep_process.send_signal(signal.SIGKILL)
     sweep_process.wait()
     assert sweep_process.returncode == -signal.SIGKILL
@@ -162,14 +165,14 @@ def test_a_sweep_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path
         per_activation[activation] = per_activation.get(activation, 0) + 1
     assert set(per_activation.values()) == {4}
     # the pool's workers notice that the sweep died and stop, instead of training for nobody
+    assert len(children) >= 3  # fork server + 2 workers
     deadline = time.monotonic() + 30
     while any(alive(c) for c in children) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert children and not any(alive(c) for c in children)
 
-    resumed = subprocess.run([sys.executable, str(script), str(db)], env={**env,
-                             "FAKE_TRAIN_SECONDS": "0"}, capture_output=True, text=True,
-                             check=True)
+    resumed = subprocess.run([sys.executable, str(script), str(db), "0"], capture_output=True,
+                             text=True, check=True)
     trained, skipped = json.loads(resumed.stdout)
     assert (trained, skipped) == (32 - len(before), len(before))
     after = stored(db)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.context import BaseContext
 from typing import Any
 
 from actlab.bench.config import RunConfig
@@ -64,14 +66,50 @@ def run_groups(groups: Sequence[Group], executor: str, workers: int | None,
 
 
 # --- local processes -----------------------------------------------------------------
-def _start_worker(parent: int) -> None:
-    """Pool initialiser: one thread per worker, and exit when the sweep's process dies
-    (a killed parent must not leave workers training for nobody)."""
+# Imported once by the fork server, so that each worker starts as a cheap fork of a
+# process that already holds them instead of importing torch on its own.
+PRELOAD = ["torch", "actlab.bench.worker", "actlab.bench.training", "sklearn.datasets"]
+
+
+def _pool_context() -> BaseContext:
+    """forkserver where the platform has it (fast starts, no state copied from the sweep's
+    process), spawn elsewhere; never plain fork, which copies the parent's threads."""
+    if "forkserver" in get_all_start_methods():
+        context = get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        return context
+    return get_context("spawn")  # pragma: no cover - not Linux
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie, killed but not yet reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - someone else's process took the number
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except OSError:  # no /proc: trust kill
+        return True
+
+
+def _start_worker(sweep: int) -> None:
+    """Pool initialiser: one thread per worker (the workers already fill the cores), and
+    exit when the sweep's process dies (a killed sweep must not leave workers training
+    for nobody)."""
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[name] = "1"
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)  # BLAS pools the fork server loaded before the variables were set
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(1)
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while _alive(sweep):
             time.sleep(0.5)
         os._exit(1)
 
@@ -79,11 +117,11 @@ def _start_worker(parent: int) -> None:
 
 
 def run_local(groups: Sequence[Group], workers: int, trainer: Trainer | None) -> Finished:
-    """A process pool (spawn: no state copied from the parent, safe with torch threads)."""
+    """A process pool of ``workers`` processes."""
     if not groups:
         return
     pool = ProcessPoolExecutor(max_workers=min(workers, len(groups)),
-                               mp_context=get_context("spawn"),
+                               mp_context=_pool_context(),
                                initializer=_start_worker, initargs=(os.getpid(),))
     try:
         futures: dict[Future[list[RunRecord]], Group] = {
@@ -131,8 +169,9 @@ def run_ray(groups: Sequence[Group], workers: int | None, address: str | None,
     if not ray.is_initialized():
         try:
             if address is None:
-                ray.init(num_cpus=workers or default_workers(), include_dashboard=False,
-                         log_to_driver=False)
+                # "local": a private instance, even if this machine belongs to a cluster
+                ray.init(address="local", num_cpus=workers or default_workers(),
+                         include_dashboard=False, log_to_driver=False)
             else:
                 ray.init(address=address, log_to_driver=False)
         except (ConnectionError, RuntimeError, ValueError) as err:

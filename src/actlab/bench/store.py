@@ -5,26 +5,37 @@ database is in WAL mode and every :meth:`Store.insert` is one transaction, so a
 process killed at any moment (SIGKILL included) leaves every committed run in
 place and none half-written.  Inserting is idempotent: a finished or diverged
 run is never replaced or duplicated; a failed run is replaced when it is run
-again.  The scalar fields are columns (indexed by task and model), so a
-leaderboard over 100,000 runs is one SQL query; the learning curve and the
-environment are JSON text; the run's canonical configuration is kept beside it.
+again.
+
+Layout: ``runs`` holds the scalar fields, the environment (JSON) and the run's
+canonical configuration, with a covering index for leaderboards, so a
+leaderboard over 100,000 runs reads the index alone; ``curves`` holds each
+run's learning curve as little-endian binary arrays (int64 steps, float64
+losses: exact, and far cheaper to write than JSON text), apart so that scans
+of ``runs`` stay small.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import sys
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from actlab.bench.config import RunConfig
 from actlab.bench.records import RunRecord
 from actlab.errors import UserError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DONE = ("finished", "diverged")  # outcomes: a sweep never trains these again
+_STEPS, _LOSSES = np.dtype("<i8"), np.dtype("<f8")  # the curves' binary layout
+_CHUNK = 500  # keys per "IN (...)" query (SQLite bounds the number of parameters)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -41,8 +52,6 @@ CREATE TABLE IF NOT EXISTS runs (
     learning_rate REAL,
     steps_to_target INTEGER,
     seconds_to_target REAL,
-    curve_steps TEXT NOT NULL,
-    curve_loss TEXT NOT NULL,
     wall_seconds REAL NOT NULL,
     cpu_seconds REAL NOT NULL,
     error TEXT,
@@ -50,23 +59,25 @@ CREATE TABLE IF NOT EXISTS runs (
     config TEXT,
     inserted_at TEXT NOT NULL DEFAULT (datetime('now'))
 );
-CREATE INDEX IF NOT EXISTS runs_by_cell ON runs (task, model, activation);
-CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status);
+CREATE INDEX IF NOT EXISTS runs_leaderboard
+    ON runs (task, model, activation, metric, status, test_metric, higher_is_better);
+CREATE TABLE IF NOT EXISTS curves (
+    key TEXT PRIMARY KEY,
+    steps BLOB NOT NULL,
+    loss BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 _COLUMNS = ("key", "activation", "task", "model", "seed", "status", "metric",
             "higher_is_better", "test_metric", "best_val_metric", "learning_rate",
-            "steps_to_target", "seconds_to_target", "curve_steps", "curve_loss",
-            "wall_seconds", "cpu_seconds", "error", "environment", "config")
-
-# A finished or diverged row stays; a failed row gives way to the new record.
-_INSERT = (
-    f"INSERT INTO runs ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
-    "ON CONFLICT (key) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
-    + ", inserted_at = datetime('now') WHERE runs.status = 'failed'"
-)
+            "steps_to_target", "seconds_to_target", "wall_seconds", "cpu_seconds", "error",
+            "environment", "config")
+_INSERT_RUN = (f"INSERT OR REPLACE INTO runs ({', '.join(_COLUMNS)}) "
+               f"VALUES ({', '.join('?' * len(_COLUMNS))})")
+_INSERT_CURVE = "INSERT OR REPLACE INTO curves (key, steps, loss) VALUES (?, ?, ?)"
+_SELECT = (", ".join(f"runs.{c}" for c in _COLUMNS[:-1])
+           + ", curves.steps, curves.loss FROM runs LEFT JOIN curves ON curves.key = runs.key")
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,7 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode: a commit survives the process being killed (not a power cut)
             self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA cache_size=-65536")  # 64 MiB: big stores insert faster
             self._db.executescript(_SCHEMA)
             self._check_version()
         except sqlite3.OperationalError as err:  # unreadable, read-only, locked too long
@@ -127,24 +139,46 @@ class Store:
     # --- writing ---------------------------------------------------------------
     def insert(self, records: Iterable[RunRecord],
                configs: Iterable[RunConfig] | Mapping[str, RunConfig] = ()) -> int:
-        """Store records in one transaction; returns how many rows were written.
+        """Store records in one transaction; returns how many runs were written.
 
-        ``configs`` (by key, or a list) adds each run's canonical configuration.
+        A record whose key is already stored finished or diverged is left out (never
+        replaced or duplicated); a stored failed run is replaced.  ``configs`` (by
+        key, or a list) adds each run's canonical configuration.
         """
         by_key = dict(configs) if isinstance(configs, Mapping) else {c.key(): c for c in configs}
-        rows = [_row(r, by_key.get(r.key)) for r in records]
+        batch = list(records)
         with self._db:  # one transaction: all rows or none
-            before = self._db.total_changes
-            self._db.executemany(_INSERT, rows)
-            return self._db.total_changes - before
+            stored = self._statuses([r.key for r in batch])
+            fresh: dict[str, RunRecord] = {}
+            for record in batch:
+                if stored.get(record.key, "failed") == "failed":
+                    fresh[record.key] = record
+                    stored[record.key] = record.status
+            environments = _Environments()
+            self._db.executemany(_INSERT_RUN, [_row(r, by_key.get(r.key), environments)
+                                               for r in fresh.values()])
+            self._db.executemany(_INSERT_CURVE, [
+                (r.key, _blob("q", r.curve_steps), _blob("d", r.curve_loss))
+                for r in fresh.values()])
+        return len(fresh)
+
+    def _statuses(self, keys: Sequence[str]) -> dict[str, str]:
+        """Stored status of each of ``keys`` that is stored."""
+        found: dict[str, str] = {}
+        for i in range(0, len(keys), _CHUNK):
+            chunk = keys[i:i + _CHUNK]
+            found.update(self._db.execute(
+                f"SELECT key, status FROM runs WHERE key IN ({', '.join('?' * len(chunk))})",
+                chunk))
+        return found
 
     # --- reading ---------------------------------------------------------------
     def records(self, task: str | None = None, model: str | None = None,
                 status: str | None = None) -> list[RunRecord]:
         """Stored runs, optionally of one task, model or status, in a stable order."""
         where, args = _filters(task=task, model=model, status=status)
-        query = (f"SELECT {', '.join(_COLUMNS[:-1])} FROM runs{where} "
-                 "ORDER BY task, model, activation, seed, key")
+        query = (f"SELECT {_SELECT}{where} "
+                 "ORDER BY runs.task, runs.model, runs.activation, runs.seed, runs.key")
         return [_record(row) for row in self._db.execute(query, args)]
 
     def finished_keys(self) -> set[str]:
@@ -199,30 +233,54 @@ def _filters(**values: str | None) -> tuple[str, list[str]]:
     given = {k: v for k, v in values.items() if v is not None}
     if not given:
         return "", []
-    return " WHERE " + " AND ".join(f"{k} = ?" for k in given), list(given.values())
+    return " WHERE " + " AND ".join(f"runs.{k} = ?" for k in given), list(given.values())
 
 
-def _row(record: RunRecord, config: RunConfig | None) -> tuple[Any, ...]:
+class _Environments:
+    """JSON of environments, each distinct one encoded once (a group shares one)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[tuple[str, str], ...], str] = {}
+
+    def json(self, environment: Mapping[str, str]) -> str:
+        items = tuple(sorted(environment.items()))
+        if items not in self._seen:
+            self._seen[items] = json.dumps(dict(items))
+        return self._seen[items]
+
+
+def _blob(typecode: str, values: Sequence[float]) -> bytes:
+    """int64 ("q") or float64 ("d") values as little-endian bytes."""
+    packed = array(typecode, values)
+    if sys.byteorder != "little":  # pragma: no cover - big-endian machines
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def _row(record: RunRecord, config: RunConfig | None,
+         environments: _Environments) -> tuple[Any, ...]:
     return (record.key, record.activation, record.task, record.model, record.seed,
             record.status, record.metric, int(record.higher_is_better), record.test_metric,
             record.best_val_metric, record.learning_rate, record.steps_to_target,
-            record.seconds_to_target, json.dumps(list(record.curve_steps)),
-            json.dumps(list(record.curve_loss)), record.wall_seconds, record.cpu_seconds,
-            record.error, json.dumps(record.environment, sort_keys=True),
+            record.seconds_to_target, record.wall_seconds, record.cpu_seconds, record.error,
+            environments.json(record.environment),
             None if config is None else config.canonical())
 
 
 def _record(row: Sequence[Any]) -> RunRecord:
     (key, activation, task, model, seed, status, metric, higher, test, best_val, lr,
-     steps_to_target, seconds_to_target, curve_steps, curve_loss, wall, cpu, error,
-     environment) = row
+     steps_to_target, seconds_to_target, wall, cpu, error, environment, steps, loss) = row
     return RunRecord(key=key, activation=activation, task=task, model=model, seed=seed,
                      status=status, metric=metric, higher_is_better=bool(higher),
                      test_metric=test, best_val_metric=best_val, learning_rate=lr,
                      steps_to_target=steps_to_target, seconds_to_target=seconds_to_target,
-                     curve_steps=tuple(json.loads(curve_steps)),
-                     curve_loss=tuple(json.loads(curve_loss)), wall_seconds=wall,
-                     cpu_seconds=cpu, error=error, environment=json.loads(environment))
+                     curve_steps=_array(steps, _STEPS), curve_loss=_array(loss, _LOSSES),
+                     wall_seconds=wall, cpu_seconds=cpu, error=error,
+                     environment=json.loads(environment))
+
+
+def _array(blob: bytes | None, dtype: np.dtype) -> tuple[Any, ...]:
+    return () if blob is None else tuple(np.frombuffer(blob, dtype).tolist())
 
 
 def _config(text: str) -> RunConfig:
