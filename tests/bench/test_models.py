@@ -13,10 +13,12 @@ from torch import nn
 from actlab.bench.config import ModelConfig
 from actlab.bench.models import (
     build_network,
+    build_packed_cnn1d,
     build_packed_mlp,
     check_model,
     load_factory,
     make_activation,
+    packable,
 )
 from actlab.errors import UserError
 
@@ -24,8 +26,12 @@ MLP = ModelConfig("mlp", depth=2, width=12)
 
 
 def _weights(net: nn.Module) -> list[np.ndarray]:
+    """The weights and biases of the layers (not an activation's own parameters)."""
+    layers = [m for m in net.modules() if isinstance(m, (nn.Linear, nn.Conv1d, nn.Conv2d))]
+    if layers:  # an ordinary network
+        return [p.detach().numpy().copy() for m in layers for p in m.parameters()]
     return [p.detach().numpy().copy() for name, p in net.named_parameters()
-            if "act" not in name and "module" not in name]
+            if not name.startswith("act")]
 
 
 def test_activation_specs_are_parsed_with_their_parameters() -> None:
@@ -91,6 +97,27 @@ def test_packed_networks_learn_their_activation_parameters_independently() -> No
     for slope in slopes:
         assert slope.grad is not None and slope.grad[1].abs().item() == 0
         assert slope.grad[0].abs().item() > 0
+
+
+@pytest.mark.parametrize("init", ["default", "he"])
+def test_each_packed_cnn_is_the_plain_cnn_with_its_seed(init: str) -> None:
+    act = make_activation("elu(alpha=0.5)")
+    packed = build_packed_cnn1d(act, (40,), 10, [5, 6], init)
+    x = torch.randn(2, 7, 40)
+    out = packed(x)
+    for index, seed in enumerate([5, 6]):
+        plain = build_network(ModelConfig("cnn1d"), act, (40,), 10, seed=seed, init=init)
+        torch.testing.assert_close(out[index], plain(x[index]), rtol=1e-4, atol=1e-5)
+        # an activation that cannot be packed (it learns its slope) starts from the same weights
+        prelu = build_network(ModelConfig("cnn1d"), make_activation("prelu"), (40,), 10,
+                              seed=seed, init=init)
+        for a, b in zip(_weights(plain), _weights(prelu), strict=True):
+            np.testing.assert_array_equal(a, b)
+    assert packable(ModelConfig("cnn1d"), act)
+    assert not packable(ModelConfig("cnn1d"), make_activation("prelu"))
+    assert not packable(ModelConfig("cnn1d"), make_activation("glu"))
+    assert packable(MLP, make_activation("glu"))
+    assert not packable(ModelConfig("cnn2d"), act)
 
 
 def test_small_cnn2d_for_images() -> None:

@@ -95,6 +95,7 @@ def test_same_seed_same_batches_and_initial_weights_for_every_activation(
 
     import actlab.bench.models as models
     monkeypatch.setattr(models, "build_packed_mlp", spy(models.build_packed_mlp))
+    monkeypatch.setattr(models, "build_packed_cnn1d", spy(models.build_packed_cnn1d))
     monkeypatch.setattr(training, "build_network", spy(training.build_network))
     logs, weights = [], []
     for activation in ("relu", "tanh", "elu(alpha=0.5)"):
@@ -106,6 +107,7 @@ def test_same_seed_same_batches_and_initial_weights_for_every_activation(
     assert logs[0] == logs[1] == logs[2]
     batches_of = {seed: [b for s, b in logs[0] if s == seed] for seed in (3, 4)}
     assert len(batches_of[3]) == 12 and batches_of[3] != batches_of[4]
+    assert all(len(built) == 1 for built in weights)  # one packed network per group
     for other in weights[1:]:
         for net_a, net_b in zip(weights[0], other, strict=True):
             for a, b in zip(net_a, net_b, strict=True):
@@ -162,14 +164,32 @@ def test_packed_and_unpacked_give_the_same_records(train: dict[str, Any]) -> Non
         _assert_same_outcome(record, alone)
 
 
-def test_cnn_and_factory_models_train_one_network_after_another(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_mnist1d_cnn_is_packed_like_its_one_network_version(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     mnist1d = TaskConfig("mnist1d", options=(("n", 300),))
     runs = _runs("silu", seeds=(0, 1), task=mnist1d, model=ModelConfig("cnn1d"), budget=20)
+    packed = train_group(runs)
+    assert [r.status for r in packed] == ["finished", "finished"]
+    assert packed[0].environment["packed_networks"] == "2"
+    assert packed[0].model == "cnn1d" and 0 <= packed[0].test_metric <= 1
+    _assert_same_outcome(packed[1], train_group(runs[1:])[0])
+    # one ordinary nn.Conv1d network per seed: the same weights and batches; only the
+    # convolution's arithmetic (im2col products against torch's conv1d) rounds differently
+    monkeypatch.setattr(training, "packable", lambda model, activation: False)
+    alone = train_group(runs)
+    assert alone[0].environment["packed_networks"] == "1"
+    for a, b in zip(packed, alone, strict=True):
+        np.testing.assert_allclose(a.curve_loss, b.curve_loss, rtol=1e-3)
+        assert a.test_metric == pytest.approx(b.test_metric, abs=2 / 60)
+
+
+def test_cnn_with_learnable_activation_and_factory_models_train_one_after_another(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mnist1d = TaskConfig("mnist1d", options=(("n", 300),))
+    runs = _runs("prelu", seeds=(0, 1), task=mnist1d, model=ModelConfig("cnn1d"), budget=20)
     records = train_group(runs)
     assert [r.status for r in records] == ["finished", "finished"]
     assert records[0].environment["packed_networks"] == "1"
-    assert records[0].model == "cnn1d" and 0 <= records[0].test_metric <= 1
     _assert_same_outcome(records[1], train_group(runs[1:])[0])
 
     (tmp_path / "bench_training_factory.py").write_text(
@@ -181,6 +201,7 @@ def test_cnn_and_factory_models_train_one_network_after_another(
     factory = ModelConfig("factory", factory="bench_training_factory:net")
     made = train_group(_runs("tanh", seeds=(0,), model=factory, budget=30))
     assert made[0].status == "finished" and made[0].model == "factory(bench_training_factory:net)"
+    assert made[0].environment["packed_networks"] == "1"
 
 
 # --- the learning-rate policy ----------------------------------------------------------

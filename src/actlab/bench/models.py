@@ -5,7 +5,9 @@
   weights, one batched matrix product per layer for all of them (the lab's
   ``EnsembleMLP`` idea, extended to activations that shrink their axis and to
   per-layer learnable activation parameters).
-* ``cnn1d`` — the MNIST-1D CNN of :func:`actlab.models.torch_builders.build_cnn`.
+* ``cnn1d`` — the MNIST-1D CNN of :func:`actlab.models.torch_builders.build_cnn`;
+  packed too (:class:`~actlab.bench.packed_cnn.PackedCNN1d`) when the activation is
+  elementwise with nothing to learn.
 * ``cnn2d`` — a small 2-D CNN for images (digits 8×8, MNIST 28×28, CIFAR 32×32×3):
   two 3×3 convolutions of 16 and 32 channels, each followed by the activation and
   a 2×2 max-pool, then a Linear layer.
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
     from actlab.catalogue import Activation
 
 if TYPE_CHECKING:
+    from actlab.bench.packed_cnn import PackedCNN1d
     from actlab.bench.packed_mlp import PackedMLP
 
 MODEL_KINDS = ("mlp", "cnn1d", "cnn2d", "factory")
@@ -126,9 +129,12 @@ def load_factory(path: str | None) -> Callable[..., Any]:
 # --- the packed MLP --------------------------------------------------------------------
 
 
-def packable(model: ModelConfig) -> bool:
-    """Whether seeds of this model train together in one batched network."""
-    return model.kind == "mlp"
+def packable(model: ModelConfig, activation: Activation) -> bool:
+    """Whether seeds of this model train together in one batched network: the MLP always,
+    the MNIST-1D CNN with an elementwise activation that has nothing to learn."""
+    from actlab.bench.packed_cnn import cnn1d_packable
+
+    return model.kind == "mlp" or (model.kind == "cnn1d" and cnn1d_packable(activation))
 
 
 def seeded_weights(init: str, seed: int, layer: int, shape: tuple[int, ...], fan_in: int,
@@ -182,10 +188,7 @@ def build_network(model: ModelConfig, activation: Activation, input_shape: tuple
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         if model.kind == "cnn1d":
-            from actlab.models.torch_builders import build_cnn
-
-            net: nn.Module = nn.Sequential(nn.Flatten(start_dim=1), build_cnn(
-                length=input_shape[-1], n_classes=n_outputs, activation=activation))
+            net: nn.Module = _cnn1d(activation, input_shape, n_outputs, seed, init)
         elif model.kind == "cnn2d":
             net = _small_cnn2d(activation, input_shape, n_outputs)
         elif model.kind == "mlp":
@@ -196,9 +199,39 @@ def build_network(model: ModelConfig, activation: Activation, input_shape: tuple
             if not isinstance(net, nn.Module):
                 raise UserError(f"model factory {model.factory} returned "
                                 f"{type(net).__name__}, not a torch.nn.Module")
-    if init != "default" and model.kind != "mlp":
+    if init != "default" and model.kind not in ("mlp", "cnn1d"):
         _redraw(net, init, seed)
     return net
+
+
+def _cnn1d(activation: Activation, input_shape: tuple[int, ...], n_outputs: int, seed: int,
+           init: str) -> nn.Module:
+    """The MNIST-1D CNN with the packed CNN's initial weights for ``seed`` (the same for
+    every activation, packed or not); GLU-like entries double the channels and draw their own."""
+    from torch import nn
+
+    from actlab.bench.packed_cnn import PackedCNN1d
+    from actlab.models.layer_width import width_factor
+    from actlab.models.torch_builders import build_cnn
+
+    net = nn.Sequential(nn.Flatten(start_dim=1), build_cnn(
+        length=input_shape[-1], n_classes=n_outputs, activation=activation))
+    if width_factor(activation) == 1:
+        relu = make_activation("relu")  # a stand-in: the weights do not depend on it
+        PackedCNN1d(relu, input_shape[-1], n_outputs, [seed], init).copy_network_into(0, net)
+    elif init != "default":
+        _redraw(net, init, seed)
+    return net
+
+
+def build_packed_cnn1d(activation: Activation, input_shape: tuple[int, ...], n_outputs: int,
+                       seeds: Sequence[int], init: str) -> PackedCNN1d:
+    """S MNIST-1D CNNs, network s initialised from ``seeds[s]`` as :func:`build_network`
+    initialises one."""
+    from actlab.bench.packed_cnn import PackedCNN1d
+
+    check_input_shape(ModelConfig("cnn1d"), input_shape)
+    return PackedCNN1d(activation, input_shape[-1], n_outputs, seeds, init)
 
 
 def _plain_mlp(model: ModelConfig, activation: Activation, input_shape: tuple[int, ...],

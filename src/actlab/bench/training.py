@@ -63,7 +63,10 @@ if TYPE_CHECKING:
     import torch
     from torch import nn
 
+    from actlab.bench.packed_cnn import PackedCNN1d
     from actlab.bench.packed_mlp import PackedMLP
+
+    PackedNet = PackedMLP | PackedCNN1d
 
 __all__ = ["check_run", "check_task", "train_group"]
 
@@ -200,12 +203,18 @@ def _train_group(runs: Sequence[RunConfig]) -> list[RunRecord]:
     rates = _rates(training)
     pairs = [(seed, rate) for seed in dict.fromkeys(seeds) for rate in rates]
 
-    if packable(first.model):
-        from actlab.bench.models import build_packed_mlp
+    packed = packable(first.model, activation)
+    if packed:
+        from actlab.bench.models import build_packed_cnn1d, build_packed_mlp
         from actlab.models.ensemble import select_networks
 
-        net = build_packed_mlp(first.model, activation, data.input_shape, data.n_outputs,
-                               [seed for seed, _ in pairs], training.init)
+        pair_seeds = [seed for seed, _ in pairs]
+        net: PackedNet = (
+            build_packed_mlp(first.model, activation, data.input_shape, data.n_outputs,
+                             pair_seeds, training.init)
+            if first.model.kind == "mlp" else
+            build_packed_cnn1d(activation, data.input_shape, data.n_outputs, pair_seeds,
+                               training.init))
         traces = fit_networks(net, pairs, problem, training, steps)
         chosen = _choose(traces, problem.regression)
         # the test split, once, for the chosen networks that finished
@@ -228,7 +237,7 @@ def _train_group(runs: Sequence[RunConfig]) -> list[RunRecord]:
 
     wall = (time.perf_counter() - wall0) / len(seeds)
     cpu = (time.process_time() - cpu0) / len(seeds)
-    environment = _environment(len(pairs) if packable(first.model) else 1)
+    environment = _environment(len(pairs) if packed else 1)
     return [_record(run, traces[chosen[run.seed]], test.get(chosen[run.seed]), data, wall, cpu,
                     environment) for run in runs]
 
@@ -304,7 +313,7 @@ class _Single:
         self.net.eval()
 
 
-def _optimiser(net: PackedMLP | _Single, rates: Sequence[float], kind: str) -> _Stepper:
+def _optimiser(net: PackedNet | _Single, rates: Sequence[float], kind: str) -> _Stepper:
     """torch's optimiser when every network has the same rate (fused Adam: the fewest
     operations per step); otherwise one learning rate per network of the pack."""
     import torch
@@ -338,7 +347,7 @@ def _per_network_loss(out: torch.Tensor, y: torch.Tensor, regression: bool) -> t
     return -log_p.gather(-1, y.unsqueeze(-1)).squeeze(-1).mean(dim=1)
 
 
-def fit_networks(net: PackedMLP | _Single, pairs: Sequence[tuple[int, float]],
+def fit_networks(net: PackedNet | _Single, pairs: Sequence[tuple[int, float]],
                  problem: Problem, training: TrainingConfig, steps: int) -> list[Trace]:
     """Train the S networks of ``net`` (network i is ``pairs[i]`` = (seed, rate)) for ``steps``.
 
@@ -432,7 +441,7 @@ def _close_traces(traces: list[Trace], losses: np.ndarray) -> None:
             trace.final_val = None
 
 
-def _evaluate(net: PackedMLP | _Single, x: np.ndarray, y: np.ndarray,
+def _evaluate(net: PackedNet | _Single, x: np.ndarray, y: np.ndarray,
               regression: bool) -> np.ndarray:
     """Each network's metric on (x, y): accuracy (a fraction) or mean squared error, (S,)."""
     import torch
