@@ -17,8 +17,10 @@ comparison of activations fair live here:
   infinite is ``diverged``: it is masked out of the summed loss from then on, so a
   packed neighbour never sees it, and its record keeps its curve up to there.
 * **Packing.**  An MLP's seeds and rates train together as one
-  :class:`~actlab.bench.packed_mlp.PackedMLP`; CNNs and factory models train one
-  network after another.  A packed run gives the record it would give alone, up
+  :class:`~actlab.bench.packed_mlp.PackedMLP`, the MNIST-1D CNN's as one
+  :class:`~actlab.bench.packed_cnn.PackedCNN1d` (when the activation is elementwise
+  with nothing to learn); the 2-D CNN, factory models and the other CNN cases train
+  one network after another.  A packed run gives the record it would give alone, up
   to float rounding.
 * **Time.**  A packed step's time is shared equally by the networks trained in
   it; a run's ``wall_seconds`` / ``cpu_seconds`` are the group's totals divided
