@@ -10,6 +10,7 @@ never raises for a group: a worker that dies or a task that cannot run yields
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sys
 import threading
@@ -123,6 +124,7 @@ def run_local(groups: Sequence[Group], workers: int, trainer: Trainer | None) ->
     pool = ProcessPoolExecutor(max_workers=min(workers, len(groups)),
                                mp_context=_pool_context(),
                                initializer=_start_worker, initargs=(os.getpid(),))
+    finished = False
     try:
         futures: dict[Future[list[RunRecord]], Group] = {
             pool.submit(run_group, group, trainer): group for group in groups}
@@ -134,8 +136,26 @@ def run_local(groups: Sequence[Group], workers: int, trainer: Trainer | None) ->
                 error = traceback.format_exc()
                 records = [failed_record(run, error) for run in group]
             yield group, records
+        finished = True
     finally:
+        if not finished:  # interrupted (Ctrl-C, an error): stop training for nobody
+            _terminate(pool)
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool's workers now, not after their current group."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+    if terminate is not None:  # pragma: no cover - newer Pythons
+        terminate()
+        return
+    pids = list(getattr(pool, "_processes", None) or {})  # before shutdown forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
 
 
 # --- Ray ---------------------------------------------------------------------------
