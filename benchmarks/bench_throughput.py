@@ -56,6 +56,11 @@ def local_and_ray(args: argparse.Namespace, workdir: Path) -> None:
           f"= {runs} runs of {args.steps} steps ({args.activations} groups)")
     times: dict[str, list[float]] = {"local, 1 worker": [],
                                      f"local, {args.workers} workers": []}
+    if "local" in args.only:
+        # the pool's fork server starts once per process and imports torch: start it before
+        # timing, so that neither local variant pays for it (each still pays its workers'
+        # forks and their data loading)
+        timed_sweep(digits_sweep(1, 1, 1), "local", 1, workdir)
     ray_on = "ray" in args.only and not args.skip_ray
     if ray_on:
         import ray
