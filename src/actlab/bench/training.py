@@ -31,15 +31,16 @@ comparison of activations fair live here:
   sets the resolution of ``steps_to_target``.
 
 Measured with ``python benchmarks/bench_training.py`` (one torch thread; CPU seconds,
-because the 2-core machine was shared with other jobs and wall time ran at 3-4× CPU
+because the 2-core machine was shared with other jobs and wall time ran at 3-5× CPU
 time): one group of 5 seeds costs, across the default bench's 8 activations, 7-12 s
-for the MNIST-1D MLP at 2000 steps, 13-22 s for the MNIST-1D CNN at 600 steps and 3-6 s
-for the digits MLP at 1000 steps: 248 s of CPU for the full default bench, about 2
-minutes on 2 free cores (the CNN is 56% of it).  The quick bench (150 / 30 / 150
-steps) took 21 s of CPU, about 10 s on 2 cores.  Packing 10 seeds instead of training
-them one at a time was 6.9× faster for a 2-16-16-2 MLP on moons, 4.7× for 64-32-32-10
-and 3.6× for 64-100-100-10 on digits (the larger the layers, the more the arithmetic,
-which packing does not save, outweighs the per-step overhead, which it does).
+for the MNIST-1D MLP at 2000 steps, 6-12 s for the (packed) MNIST-1D CNN at 600 steps
+and 4-6 s for the digits MLP at 1000 steps: 181 s of CPU for the full default bench,
+about 1.5 minutes on 2 free cores (one-at-a-time CNNs made it 248 s).  The quick
+bench (150 / 30 / 150 steps) took 12.5 s of CPU, about 6 s on 2 cores.  Packing 10
+seeds instead of training them one at a time was 7.6× faster for a 2-16-16-2 MLP on
+moons, 5.5× for 64-32-32-10 and 2.8× for 64-100-100-10 on digits (the larger the
+layers, the more the arithmetic, which packing does not save, outweighs the
+per-step overhead, which it does).
 """
 
 from __future__ import annotations
