@@ -135,6 +135,9 @@ def test_model_and_input_shape_mismatches_are_user_errors() -> None:
         check_model(ModelConfig("cnn2d"), (40,))
     with pytest.raises(UserError, match="cnn1d needs 1-D signals"):
         check_model(ModelConfig("cnn1d"), (3, 32, 32))
+    with pytest.raises(UserError, match="need longer signals than the task's 2 values"):
+        check_model(ModelConfig("cnn1d"), (2,))  # a planar set
+    check_model(ModelConfig("cnn1d"), (40,))
     with pytest.raises(UserError, match="unknown model 'transformer'"):
         check_model(ModelConfig("transformer"))
     with pytest.raises(UserError, match="takes no factory"):

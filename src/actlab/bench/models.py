@@ -102,10 +102,18 @@ def check_model(model: ModelConfig, input_shape: tuple[int, ...] | None = None) 
 
 def check_input_shape(model: ModelConfig, input_shape: tuple[int, ...]) -> None:
     """The CNNs need signals (length,) or images (channels, height, width)."""
-    if model.kind == "cnn1d" and not (len(input_shape) == 1
-                                      or (len(input_shape) == 2 and input_shape[0] == 1)):
-        raise UserError(f"cnn1d needs 1-D signals (length,), but the task's inputs are "
-                        f"{input_shape}")
+    if model.kind == "cnn1d":
+        if not (len(input_shape) == 1 or (len(input_shape) == 2 and input_shape[0] == 1)):
+            raise UserError(f"cnn1d needs 1-D signals (length,), but the task's inputs are "
+                            f"{input_shape}")
+        from actlab.models.torch_builders import CNN_KERNELS, CNN_PADDING, CNN_STRIDE, conv_length
+
+        length = input_shape[-1]
+        for kernel in CNN_KERNELS:
+            length = conv_length(length, kernel, CNN_STRIDE, CNN_PADDING)
+        if length < 1:
+            raise UserError(f"cnn1d's three stride-2 convolutions need longer signals than the "
+                            f"task's {input_shape[-1]} values")
     if model.kind == "cnn2d" and len(input_shape) != 3:
         raise UserError(f"cnn2d needs images (channels, height, width), but the task's inputs "
                         f"are {input_shape}")
