@@ -27,7 +27,7 @@ from actlab.cli import main
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-EXPERIMENTS = "gallery,derivatives,temperature_neuron"
+EXPERIMENTS = "gallery,derivatives,temperature_neuron,bench"  # bench: a pre-filled quick bench
 # gallery's quick panels, a cases formula, and rrelu's long formula (a cases block and a note)
 ATLAS = ["relu", "sigmoid", "softmax", "elu", "rrelu"]
 PHONE_WIDTH = 420  # CSS pixels
@@ -68,14 +68,32 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import actlab
 
     out = tmp_path_factory.mktemp("report") / "site"
+    db = _filled_bench_store(out.parent / "bench.db")
     patch = pytest.MonkeyPatch()
     patch.setattr(actlab, "names", lambda: list(ATLAS))
     try:
-        code = main(["report", "--out", str(out), "--quick", "--only", EXPERIMENTS, "--quiet"])
+        code = main(["report", "--out", str(out), "--quick", "--only", EXPERIMENTS, "--quiet",
+                     "--db", str(db)])
     finally:
         patch.undo()
     assert code == 0
     return out
+
+
+def _filled_bench_store(db: Path) -> Path:
+    """Every run of the quick default bench, made up (no training): the report reuses them."""
+    from actlab.bench.spec import default_spec
+    from actlab.bench.store import Store
+    from bench_fake_runs import DIVERGED, spec_runs
+
+    def accuracy(activation: str, task: str, seed: int) -> float | str:
+        if activation == "sigmoid" and seed == 0:
+            return DIVERGED
+        return 0.8 + 0.01 * len(activation) + 0.002 * ((seed * 3 + len(task)) % 4)
+
+    with Store(db) as store:
+        store.insert(spec_runs(default_spec(quick=True), accuracy))
+    return db
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +155,7 @@ def _check_page(driver: object, url: str) -> int:
         ("atlas/relu.html", 4),  # formula pieces, the plot and the gallery panel
         ("experiments/derivatives.html", 1),
         ("experiments/gallery.html", 3),
+        ("bench.html", 4),  # critical difference, heat map, seeds, learning curves
     ],
 )
 def test_page_loads_over_http_without_errors(driver, server, page, min_images) -> None:
@@ -148,6 +167,7 @@ def test_index_works_from_file_url_and_links_to_the_pages(driver, site: Path) ->
     hrefs = {a.get_attribute("href") for a in driver.find_elements("css selector", "a")}
     assert (site / "atlas" / "relu.html").as_uri() in hrefs
     assert (site / "experiments" / "derivatives.html").as_uri() in hrefs
+    assert (site / "bench.html").as_uri() in hrefs
     verdicts = driver.find_elements("css selector", "tr.claim-row .verdict")
     assert verdicts, "the claims table lists the claims with their verdicts"
     # colour-coded: a reproduced badge is drawn green-ish, a different colour from the text

@@ -13,7 +13,13 @@ import sys
 
 import click
 
-from actlab.cli import catalogue_commands, lab_commands, report_command, serve_command
+from actlab.cli import (
+    bench_commands,
+    catalogue_commands,
+    lab_commands,
+    report_command,
+    serve_command,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,6 +31,7 @@ def app() -> None:
 catalogue_commands.register(app)
 lab_commands.register(app)
 report_command.register(app)
+bench_commands.register(app)
 serve_command.register(app)
 
 

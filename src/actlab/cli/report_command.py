@@ -37,29 +37,38 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--rerun", is_flag=True, help="Ignore cached results and run everything again.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the index in the web browser.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line on success.")
+@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Bench store to run the default bench into (finished runs are reused) "
+                   "[default: OUT/bench/runs.db].")
+@click.option("--no-bench", is_flag=True,
+              help="Leave the bench out (it is in by default, or with --only bench).")
 def report(out: Path, only: tuple[str, ...], quick: bool, seed: int | None, rerun: bool,
-           open_browser: bool, quiet: bool) -> None:
-    """Run the lab experiments and write an HTML report: atlas, experiments, claims.
+           open_browser: bool, quiet: bool, db: Path | None, no_bench: bool) -> None:
+    """Run the lab experiments and the default bench, and write an HTML report: atlas,
+    experiments, claims, bench.
 
     Results are cached in OUT: running the report again with the same
-    configuration only redraws the pages (use --rerun to recompute).
+    configuration only redraws the pages (use --rerun to recompute the
+    experiments).  The bench's runs are kept in its store (--db) and reused.
     """
     from actlab.cli.directories import ensure_output_directory
     from actlab.report import build_report
-    from actlab.report.builder import select
+    from actlab.report.builder import select, split_only
 
+    names, _ = split_only(_split(only) or None)
     try:  # an unknown name fails before the directory is made
-        select(_split(only) or None)
+        if names:
+            select(names)
     except KeyError as err:  # a name the user typed in --only
         raise UnknownName(err.args[0]) from None
     ensure_output_directory(out, "report directory")
     outcome = build_report(out, only=_split(only) or None, quick=quick, seed=seed,
-                           rerun=rerun, quiet=quiet)
+                           rerun=rerun, quiet=quiet, bench=not no_bench, bench_db=db)
     if open_browser:
         import webbrowser
 
         webbrowser.open(outcome.index.resolve().as_uri())
-    if outcome.failures:
+    if outcome.failures or outcome.bench_failed:
         raise ReportFailed(outcome.summary())
     if not quiet:
         click.echo(f"{outcome.summary()} in {outcome.seconds:.1f} s")

@@ -19,6 +19,7 @@ from typing import Any
 
 from actlab.lab.registry import Experiment, experiment, experiments
 from actlab.report.atlas import build_entries
+from actlab.report.bench_section import BENCH, BenchSection, run_bench_section
 from actlab.report.formatting import format_seconds
 from actlab.report.runner import ExperimentRun, StepFn, run_all
 from actlab.report.site import RunInfo, write_site
@@ -31,22 +32,44 @@ class ReportOutcome:
     index: Path
     runs: list[ExperimentRun]
     seconds: float
+    bench: BenchSection | None = None  # the bench page, when the bench was part of it
 
     @property
     def failures(self) -> list[ExperimentRun]:
         """Experiments that failed, or whose checks do not hold (a check failing is a bug)."""
         return [r for r in self.runs if not r.ok or (r.result and r.result.failed_checks)]
 
+    @property
+    def bench_failed(self) -> bool:
+        return self.bench is not None and not self.bench.ok
+
     def summary(self) -> str:
         """One line: what failed, or that all went well."""
-        if not self.failures:
-            return f"report written to {self.index} ({len(self.runs)} experiments)"
-        names = ", ".join(
-            r.experiment.name + (f" ({len(r.result.failed_checks)} failing check(s))"
-                                 if r.ok and r.result else "")
-            for r in self.failures)
-        return (f"{len(self.failures)} of {len(self.runs)} experiments failed ({names}); "
-                f"see {self.index}")
+        bench = " and the bench" if self.bench is not None else ""
+        if not self.failures and not self.bench_failed:
+            return f"report written to {self.index} ({len(self.runs)} experiments{bench})"
+        failed = []
+        if self.failures:
+            names = ", ".join(
+                r.experiment.name + (f" ({len(r.result.failed_checks)} failing check(s))"
+                                     if r.ok and r.result else "")
+                for r in self.failures)
+            failed.append(f"{len(self.failures)} of {len(self.runs)} experiments failed "
+                          f"({names})")
+        if self.bench_failed:
+            failed.append("the bench failed")
+        return f"{'; '.join(failed)}; see {self.index}"
+
+
+def split_only(only: Sequence[str] | None) -> tuple[list[str] | None, bool]:
+    """``--only`` names -> (experiment names or None for all, whether the bench is in).
+
+    Without ``--only`` the report is every experiment and the bench; with it, exactly
+    the names given, where ``bench`` names the bench."""
+    if not only:
+        return None, True
+    names = [name.strip() for name in only]
+    return [name for name in names if name != BENCH], BENCH in names
 
 
 def select(only: Sequence[str] | None) -> list[Experiment]:
@@ -71,22 +94,37 @@ def build_report(
     rerun: bool = False,
     quiet: bool = False,
     activations: Sequence[str] | None = None,
+    bench: bool = False,
+    bench_db: Path | str | None = None,
 ) -> ReportOutcome:
     """Run (or reuse) the experiments and write the site into ``out``.
 
-    ``activations`` limits the atlas to those catalogue names (default: all).
+    ``activations`` limits the atlas to those catalogue names (default: all).  With
+    ``bench`` the default bench is run too (finished runs in ``bench_db``, by default
+    ``<out>/bench/runs.db``, are reused) and the site gains its page; ``only`` may name
+    ``"bench"`` (see :func:`split_only`).
     """
     started = time.perf_counter()
     out = Path(out)
-    selected = select(only)  # before anything is written: a bad name changes nothing
+    names, bench_named = split_only(only)
+    with_bench = bench and bench_named
+    # before anything is written: a bad name changes nothing; "--only bench" is no experiment
+    selected = [] if names == [] else select(names)
     out.mkdir(parents=True, exist_ok=True)
-    with _progress(selected, quiet) as step:
+    with _progress(selected, quiet, with_bench) as step:
         runs = run_all(selected, out / "experiments", quick=quick, seed=seed, rerun=rerun,
                        step=step)
-        step(len(selected), 0.0, "drawing the atlas")
+        section = None
+        if with_bench:
+            at = len(selected)
+            section = run_bench_section(out, Path(bench_db) if bench_db else None, quick,
+                                        lambda fraction, message: step(at, fraction, message))
+            step(at, 1.0, "FAILED" if not section.ok else "done")
+        pages_step = len(selected) + int(with_bench)
+        step(pages_step, 0.0, "drawing the atlas")
         atlas = build_entries(out / "atlas" / "img", "img/", activations)
         _attach_gallery(runs, atlas)
-        step(len(selected), 0.7, "writing pages")
+        step(pages_step, 0.7, "writing pages")
         info = RunInfo(
             generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
             seconds=time.perf_counter() - started,
@@ -96,9 +134,9 @@ def build_report(
             computed_seconds=sum(r.record.seconds for r in runs if r.result is not None),
             cached_runs=sum(1 for r in runs if r.record.cached),
         )
-        pages = write_site(out, runs, atlas, info)
-        step(len(selected), 1.0, "done")
-    return ReportOutcome(pages[0], runs, time.perf_counter() - started)
+        pages = write_site(out, runs, atlas, info, section)
+        step(pages_step, 1.0, "done")
+    return ReportOutcome(pages[0], runs, time.perf_counter() - started, section)
 
 
 def _attach_gallery(runs: list[ExperimentRun], atlas: list) -> None:
@@ -145,9 +183,11 @@ def _plain_progress(names: list[str], console: Any) -> StepFn:
 
 
 @contextlib.contextmanager
-def _progress(selected: list[Experiment], quiet: bool) -> Iterator[StepFn]:
-    """A rich progress bar with ETA over the experiments (plus one step for the pages)."""
-    total = len(selected) + 1
+def _progress(selected: list[Experiment], quiet: bool,
+              bench: bool = False) -> Iterator[StepFn]:
+    """A rich progress bar with ETA over the experiments (plus one step for the bench,
+    and one for the pages)."""
+    total = len(selected) + int(bench) + 1
     if quiet:
         yield lambda index, fraction, message: None
         return
@@ -156,13 +196,14 @@ def _progress(selected: list[Experiment], quiet: bool) -> Iterator[StepFn]:
 
     from actlab.report.progress import EtaEstimate, bar_columns, shorten
 
-    names = [e.name for e in selected] + ["pages"]
+    names = [e.name for e in selected] + [BENCH] * bench + ["pages"]
     console = Console(stderr=True)
     if not console.is_terminal:  # a log file or CI: one plain line per finished step
         yield _plain_progress(names, console)
         return
-    # every experiment counts as one unit of expected cost, the pages as a fifth of one
-    estimate = EtaEstimate(weights=[1.0] * len(selected) + [0.2])
+    # every experiment counts as one unit of expected cost, the bench as three (it trains
+    # 24 groups of seeds), the pages as a fifth of one
+    estimate = EtaEstimate(weights=[1.0] * len(selected) + [3.0] * bench + [0.2])
     with Progress(*bar_columns(), console=console, transient=False) as bar:
         task = bar.add_task("report", total=total, eta=estimate)
 

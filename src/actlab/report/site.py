@@ -24,6 +24,7 @@ from actlab.catalogue.families import Family
 from actlab.lab.result import Claim
 from actlab.lab.verdict import ALPHA, LEVEL, MIN_SEEDS
 from actlab.report.atlas import AtlasEntry
+from actlab.report.bench_section import BenchSection, write_bench_page
 from actlab.report.bibliography import REFERENCES, cite
 from actlab.report.formatting import (
     format_interval,
@@ -123,7 +124,7 @@ def verdict_counts(claims: Iterable[Claim]) -> list[tuple[str, int]]:
 
 
 def write_site(out: Path, runs: list[ExperimentRun], atlas: list[AtlasEntry],
-               info: RunInfo) -> list[Path]:
+               info: RunInfo, bench: BenchSection | None = None) -> list[Path]:
     """Render every page into ``out``; returns the pages written (index first)."""
     env = environment()
     shutil.copytree(PACKAGE_DIR / "static", out / "static", dirs_exist_ok=True)
@@ -131,7 +132,7 @@ def write_site(out: Path, runs: list[ExperimentRun], atlas: list[AtlasEntry],
     claims = [row for row in rows if row.claim.kind == "claim"]
     checks = [row for row in rows if row.claim.kind == "check"]
     failed_checks = [row for row in checks if row.claim.failed_check]
-    common = {"run": info}
+    common: dict[str, Any] = {"run": info, "bench": bench}
     pages = [out / "index.html"]
     _write(pages[0], env.get_template("index.html").render(
         root="", section="", runs=runs, claims=claims, checks=checks,
@@ -168,6 +169,8 @@ def write_site(out: Path, runs: list[ExperimentRun], atlas: list[AtlasEntry],
             prev=atlas[i - 1] if i > 0 else None, next=atlas[i + 1] if i + 1 < len(atlas) else None,
             **common))
         pages.append(page)
+    if bench is not None:
+        pages.append(write_bench_page(env, out, bench, common))
     return pages
 
 
