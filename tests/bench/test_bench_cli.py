@@ -14,16 +14,7 @@ from actlab.bench.records import RunRecord
 from actlab.bench.spec import spec_from_options
 from actlab.bench.store import Store
 from actlab.cli import main
-
-
-def one_line_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    code = main(list(args))
-    err = capsys.readouterr().err
-    assert code == 2, err
-    assert "Traceback" not in err
-    assert err.strip().count("\n") == 0, err
-    assert err.startswith("actlab: error: "), err
-    return err
+from cli_errors import one_line_error
 
 
 def test_run_status_and_export_a_real_small_sweep(

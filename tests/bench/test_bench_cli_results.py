@@ -10,6 +10,7 @@ import pytest
 from actlab.bench.store import Store
 from actlab.cli import main
 from bench_fake_runs import DIVERGED, FAILED, runs
+from cli_errors import one_line_error
 
 TABLE = {
     "relu": [0.91, 0.92, 0.93, 0.90, 0.94, 0.92, 0.93],
@@ -25,15 +26,6 @@ def db(tmp_path: Path) -> Path:
         store.insert(runs(TABLE, task="digits") + runs(TABLE, task="mnist1d", model="cnn1d"))
     return path
 
-
-def one_line_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    code = main(list(args))
-    err = capsys.readouterr().err
-    assert code == 2, err
-    assert "Traceback" not in err
-    assert err.strip().count("\n") == 0, err
-    assert err.startswith("actlab: error: "), err
-    return err
 
 
 def test_show_prints_leaderboards_leaders_and_the_ranking(

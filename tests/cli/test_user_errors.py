@@ -9,16 +9,7 @@ import pytest
 
 from actlab.cli import main
 from actlab.lab.registry import Experiment
-
-
-def one_line_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    code = main(list(args))
-    err = capsys.readouterr().err
-    assert code == 2, err
-    assert "Traceback" not in err
-    assert err.strip().count("\n") == 0, err
-    assert err.startswith("actlab: error: "), err
-    return err
+from cli_errors import one_line_error
 
 
 @pytest.fixture

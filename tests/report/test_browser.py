@@ -13,10 +13,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
-import os
-import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,37 +20,14 @@ from pathlib import Path
 import pytest
 
 from actlab.cli import main
+from headless_chromium import chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 EXPERIMENTS = "gallery,derivatives,temperature_neuron,bench"  # bench: a pre-filled quick bench
 # gallery's quick panels, a cases formula, and rrelu's long formula (a cases block and a note)
 ATLAS = ["relu", "sigmoid", "softmax", "elu", "rrelu"]
 PHONE_WIDTH = 420  # CSS pixels
 
-REQUIRE_BROWSER = "ACTLAB_REQUIRE_BROWSER"
-
 pytestmark = pytest.mark.browser
-
-
-def missing_browser_parts(paths: tuple[Path, ...] = (CHROMIUM, CHROMEDRIVER)) -> list[str]:
-    """What the browser tests need and this machine lacks (empty: all there)."""
-    missing = [str(p) for p in paths if not p.exists()]
-    if importlib.util.find_spec("selenium") is None:
-        missing.append("the selenium package")
-    return missing
-
-
-def require_browser(missing: list[str]) -> None:
-    """Skip (with the reason) when parts are missing, or fail when the environment says
-    a browser must be there (ACTLAB_REQUIRE_BROWSER=1)."""
-    if not missing:
-        return
-    message = (f"headless browser test needs {', '.join(missing)} "
-               "(Debian: apt-get install chromium chromium-driver)")
-    if os.environ.get(REQUIRE_BROWSER) == "1":
-        pytest.fail(f"{message}; {REQUIRE_BROWSER}=1 makes it mandatory")
-    pytest.skip(message)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -111,26 +84,8 @@ def server(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[object]:
-    require_browser(missing_browser_parts())
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="actlab-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--window-size=1280,1600",
-                 f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    browser.set_page_load_timeout(60)
-    try:
+    with chromium((1280, 1600)) as browser:
         yield browser
-    finally:
-        browser.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _check_page(driver: object, url: str) -> int:
