@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import pickle
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +11,7 @@ import pytest
 from actlab.bench.config import TaskConfig
 from actlab.bench.tasks import IDX_FILES, check_task, load_task
 from actlab.errors import UserError
+from cifar_files import write_fake_cifar10
 
 
 def _rows(x: np.ndarray) -> set[bytes]:
@@ -184,19 +184,8 @@ def test_idx_missing_and_malformed_files(tmp_path: Path) -> None:
         check_task(TaskConfig("idx", path=str(directory)))
 
 
-def _write_cifar(directory: Path, rows: int = 4) -> None:
-    rng = np.random.default_rng(2)
-    directory.mkdir()
-    names = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]
-    for name in names:
-        batch = {b"data": rng.integers(0, 256, (rows, 3072)).astype(np.uint8),
-                 b"labels": list(rng.integers(0, 10, rows))}
-        with open(directory / name, "wb") as stream:
-            pickle.dump(batch, stream)
-
-
 def test_cifar10_pickles(tmp_path: Path) -> None:
-    _write_cifar(tmp_path / "cifar-10-batches-py")
+    write_fake_cifar10(tmp_path, seed=2)
     data = load_task(TaskConfig("cifar10", path=str(tmp_path)), 0.1)
     assert data.input_shape == (3, 32, 32)
     assert len(data.x_train) + len(data.x_val) == 20 and len(data.x_test) == 4

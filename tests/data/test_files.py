@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import pickle
 import struct
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from actlab.data.files import load_cifar10, load_csv, load_mnist_idx
 from actlab.data.images import sample_photo
 from actlab.errors import UserError
+from cifar_files import write_fake_cifar10
 
 
 def _one_line(exc: pytest.ExceptionInfo[UserError]) -> None:
@@ -88,21 +88,8 @@ def test_bad_idx_files(tmp_path: Path) -> None:
         load_mnist_idx(tmp_path / "short", tmp_path / "lab")
 
 
-def _cifar_batch(path: Path, n: int, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    data = rng.integers(0, 256, (n, 3072), dtype=np.uint8)
-    with open(path, "wb") as f:
-        pickle.dump({b"data": data, b"labels": list(rng.integers(0, 10, n))}, f)
-    return data
-
-
 def test_cifar10(tmp_path: Path) -> None:
-    root = tmp_path / "cifar-10-batches-py"
-    root.mkdir()
-    first = _cifar_batch(root / "data_batch_1", 2, 0)
-    for i in range(2, 6):
-        _cifar_batch(root / f"data_batch_{i}", 2, i)
-    _cifar_batch(root / "test_batch", 3, 9)
+    first = write_fake_cifar10(tmp_path, rows=2, test_rows=3)["data_batch_1"]
     split = load_cifar10(tmp_path)  # the parent directory works too
     assert split.x_train.shape == (10, 3, 32, 32) and split.x_test.shape == (3, 3, 32, 32)
     assert split.x_train.dtype == np.float32

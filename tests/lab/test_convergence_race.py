@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from actlab.lab import convergence_race as cr
 from actlab.lab.result import Result
+from cifar_files import write_fake_cifar10
 
 
 def test_speedup_ratio_is_ratio_of_medians() -> None:
@@ -127,23 +128,8 @@ def test_quick_report_says_cifar_was_not_run(quick_result: Result) -> None:
     assert not any("CIFAR" in c.statement for c in quick_result.claims)
 
 
-def _fake_cifar(directory, per_batch: int = 12) -> None:
-    """CIFAR-10's python layout with tiny random batches (pickled dicts of bytes keys)."""
-    import pickle
-
-    rng = np.random.default_rng(0)
-    folder = directory / "cifar-10-batches-py"
-    folder.mkdir()
-    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
-        labels = rng.integers(0, 10, per_batch)
-        data = rng.integers(0, 256, (per_batch, 3072), dtype=np.uint8)
-        data[:, :10] = (labels * 25)[:, None]  # a learnable cue in the first pixels
-        with open(folder / name, "wb") as stream:
-            pickle.dump({b"data": data, b"labels": labels.tolist()}, stream)
-
-
 def test_cifar_race_runs_on_named_files(tmp_path) -> None:
-    _fake_cifar(tmp_path)
+    write_fake_cifar10(tmp_path, rows=12, cue=True)
     config = dataclasses.replace(cr.Config.quick(), datasets=(), data_dir=str(tmp_path),
                                  cifar_max_steps=15, cifar_batch_size=4, eval_examples=20,
                                  threshold=0.6)
@@ -180,7 +166,7 @@ def test_cli_data_option_runs_the_cifar_race(tmp_path) -> None:
 
     from actlab.cli import app
 
-    _fake_cifar(tmp_path)
+    write_fake_cifar10(tmp_path, rows=12, cue=True)
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["lab", "run", "convergence_race", "--quick", "--quiet",
                                       "--data", str(tmp_path), "--out", str(out)])

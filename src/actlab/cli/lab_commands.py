@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
 import click
 
 from actlab.errors import UnknownName
+from actlab.lab.overrides import ConfigOverrides
 
 DEFAULT_OUT = "actlab-lab"
 
@@ -73,17 +73,13 @@ def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: b
         exp = experiment(name)
     except KeyError as err:  # an unknown name the user typed: one line, exit 2
         raise UnknownName(err.args[0]) from None
-    overrides: dict[str, Any] = {}
-    if seed is not None:
-        fields = {f.name for f in dataclasses.fields(exp.load().Config)}
-        if "seed" not in fields:
-            raise click.UsageError(f"experiment {name!r} takes no seed")
-        overrides["seed"] = seed
-    if data_dir is not None:
-        if "data_dir" not in {f.name for f in dataclasses.fields(exp.load().Config)}:
-            raise click.UsageError(f"experiment {name!r} reads no data files")
-        overrides["data_dir"] = data_dir
-    config = exp.config(quick=quick, **overrides)
+    overrides = ConfigOverrides(seed=seed, data_dir=data_dir)
+    missing = overrides.missing_in(exp.load().Config)
+    if "seed" in missing:
+        raise click.UsageError(f"experiment {name!r} takes no seed")
+    if "data_dir" in missing:
+        raise click.UsageError(f"experiment {name!r} reads no data files")
+    config = exp.config(quick=quick, **overrides.given())
     ensure_output_directory(out)
     console = Console(stderr=True, quiet=quiet)
     result, written = _run_and_save(exp, config, out, console, quiet)

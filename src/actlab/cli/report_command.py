@@ -34,6 +34,9 @@ def _split(values: tuple[str, ...]) -> list[str]:
               help="Small configurations (the whole report in under a minute).")
 @click.option("--seed", type=int, default=None,
               help="Seed for every experiment (default: each one's own).")
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Directory of data files for the experiments that read "
+              "them (convergence_race: CIFAR-10's python batches).")
 @click.option("--rerun", is_flag=True, help="Ignore cached results and run everything again.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the index in the web browser.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line on success.")
@@ -42,7 +45,8 @@ def _split(values: tuple[str, ...]) -> list[str]:
                    "[default: OUT/bench/runs.db].")
 @click.option("--no-bench", is_flag=True,
               help="Leave the bench out (it is in by default, or with --only bench).")
-def report(out: Path, only: tuple[str, ...], quick: bool, seed: int | None, rerun: bool,
+def report(out: Path, only: tuple[str, ...], quick: bool, seed: int | None,
+           data_dir: Path | None, rerun: bool,
            open_browser: bool, quiet: bool, db: Path | None, no_bench: bool) -> None:
     """Run the lab experiments and the default bench, and write an HTML report: atlas,
     experiments, claims, bench.
@@ -63,6 +67,7 @@ def report(out: Path, only: tuple[str, ...], quick: bool, seed: int | None, reru
         raise UnknownName(err.args[0]) from None
     ensure_output_directory(out, "report directory")
     outcome = build_report(out, only=_split(only) or None, quick=quick, seed=seed,
+                           data_dir=data_dir,
                            rerun=rerun, quiet=quiet, bench=not no_bench, bench_db=db)
     if open_browser:
         import webbrowser

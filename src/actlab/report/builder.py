@@ -17,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from actlab.lab.overrides import ConfigOverrides
 from actlab.lab.registry import Experiment, experiment, experiments
 from actlab.report.atlas import build_entries
 from actlab.report.bench_section import BENCH, BenchSection, run_bench_section
@@ -91,6 +92,7 @@ def build_report(
     only: Sequence[str] | None = None,
     quick: bool = False,
     seed: int | None = None,
+    data_dir: Path | str | None = None,
     rerun: bool = False,
     quiet: bool = False,
     activations: Sequence[str] | None = None,
@@ -102,7 +104,8 @@ def build_report(
     ``activations`` limits the atlas to those catalogue names (default: all).  With
     ``bench`` the default bench is run too (finished runs in ``bench_db``, by default
     ``<out>/bench/runs.db``, are reused) and the site gains its page; ``only`` may name
-    ``"bench"`` (see :func:`split_only`).
+    ``"bench"`` (see :func:`split_only`).  ``data_dir`` goes to every experiment that reads
+    data files (the CIFAR-10 race of convergence_race); the others ignore it.
     """
     started = time.perf_counter()
     out = Path(out)
@@ -112,8 +115,9 @@ def build_report(
     selected = [] if names == [] else select(names)
     out.mkdir(parents=True, exist_ok=True)
     with _progress(selected, quiet, with_bench) as step:
-        runs = run_all(selected, out / "experiments", quick=quick, seed=seed, rerun=rerun,
-                       step=step)
+        overrides = ConfigOverrides(seed=seed, data_dir=str(data_dir) if data_dir else None)
+        runs = run_all(selected, out / "experiments", quick=quick, overrides=overrides,
+                       rerun=rerun, step=step)
         section = None
         if with_bench:
             at = len(selected)

@@ -3,7 +3,6 @@ keeping going when one fails (its error is shown on its page instead)."""
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import time
 import traceback
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from actlab.lab.outputs import figure_filename, run_directory, save_run
+from actlab.lab.overrides import ConfigOverrides
 from actlab.lab.registry import Experiment
 from actlab.lab.result import Result
 from actlab.report.cache import RunRecord, cache_key, load_cached, plain_config, source_digest
@@ -37,12 +37,9 @@ class ExperimentRun:
         return self.record.status == "ok" and not self.record.figure_errors
 
 
-def make_config(experiment: Experiment, quick: bool, seed: int | None) -> Any:
-    """The experiment's config; ``seed`` replaces its ``seed`` field when it has one."""
-    config = experiment.config(quick=quick)
-    if seed is not None and any(f.name == "seed" for f in dataclasses.fields(config)):
-        config = dataclasses.replace(config, seed=seed)
-    return config
+def make_config(experiment: Experiment, quick: bool, overrides: ConfigOverrides) -> Any:
+    """The experiment's config, with each override it has a field for (seed, data_dir)."""
+    return overrides.apply(experiment.config(quick=quick))
 
 
 # Modules whose code decides a result beside the experiment's own: a change to the verdict
@@ -60,7 +57,7 @@ def run_all(
     experiments_dir: Path,
     *,
     quick: bool,
-    seed: int | None,
+    overrides: ConfigOverrides,
     rerun: bool,
     step: StepFn | None = None,
 ) -> list[ExperimentRun]:
@@ -72,7 +69,7 @@ def run_all(
             if step is not None:
                 step(_index, min(max(float(fraction), 0.0), 1.0), message)
 
-        run = run_one(experiment, experiments_dir, quick=quick, seed=seed, rerun=rerun,
+        run = run_one(experiment, experiments_dir, quick=quick, overrides=overrides, rerun=rerun,
                       progress=report)
         runs.append(run)
         report(1.0, "FAILED" if run.record.status == "error"
@@ -85,14 +82,14 @@ def run_one(
     experiments_dir: Path,
     *,
     quick: bool,
-    seed: int | None,
+    overrides: ConfigOverrides,
     rerun: bool,
     progress: Callable[[float, str], None],
 ) -> ExperimentRun:
     """Run one experiment and draw its figures, or reuse a cached result with the same config."""
     directory = run_directory(experiment, experiments_dir)
     try:
-        config = make_config(experiment, quick, seed)
+        config = make_config(experiment, quick, overrides)
     except Exception as err:  # a broken Config is that experiment's failure, not the report's
         return _failed(experiment, directory, "", {}, err)
     key = cache_key(experiment.name, config, code_digest(experiment))
