@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import click
 
 from actlab.errors import UnknownName
-from actlab.lab.overrides import ConfigOverrides
+from actlab.lab.overrides import ConfigOverrides, parse_settings
 
 DEFAULT_OUT = "actlab-lab"
 
@@ -61,8 +62,11 @@ def list_experiments() -> None:
 @click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False),
               default=None, help="Directory of data files the experiment can use "
               "(convergence_race: CIFAR-10's python batches).")
+@click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE",
+              help="Change one field of the experiment's configuration (repeatable; lists "
+              "comma-separated), e.g. --set steps=2200000.")
 def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: bool,
-                   data_dir: str | None) -> None:
+                   data_dir: str | None, settings: tuple[str, ...]) -> None:
     """Run experiment NAME; write OUT/NAME/result.json and one PNG per figure."""
     from rich.console import Console
 
@@ -80,6 +84,8 @@ def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: b
     if "data_dir" in missing:
         raise click.UsageError(f"experiment {name!r} reads no data files")
     config = exp.config(quick=quick, **overrides.given())
+    if settings:
+        config = dataclasses.replace(config, **parse_settings(config, settings))
     ensure_output_directory(out)
     console = Console(stderr=True, quiet=quiet)
     result, written = _run_and_save(exp, config, out, console, quiet)

@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from actlab.lab.result import Result
+from actlab.lab.saturation_training import UPDATES_PER_EPOCH
 
 
 def figures(result: Result) -> dict[str, Figure]:
@@ -14,7 +15,8 @@ def figures(result: Result) -> dict[str, Figure]:
     axes = fig.subplots(len(names), 2, squeeze=False)
     for row, name in enumerate(names):
         data = result.curves[name]
-        steps = np.asarray(data["steps"])
+        # the x axis in the paper's epochs of 20,000 updates, as its Fig. 2
+        steps = np.asarray(data["steps"]) / UPDATES_PER_EPOCH
         ax_mean, ax_sat = axes[row]
         for layer, series in data["layers"].items():
             mean, std = np.asarray(series["mean"]), np.asarray(series["std"])
@@ -30,7 +32,7 @@ def figures(result: Result) -> dict[str, Figure]:
         ax_sat.set_title(f"{name}: fraction saturated (|f'| < {threshold:g})", fontsize=10)
         ax_sat.set_ylim(-0.02, 1.02)
         for ax in (ax_mean, ax_sat):
-            ax.set_xlabel("SGD update")
+            ax.set_xlabel(f"epoch ({UPDATES_PER_EPOCH:,} SGD updates)")
             ax.grid(alpha=0.3)
         ax_mean.legend(fontsize=7)
     cfg = result.config
@@ -38,6 +40,7 @@ def figures(result: Result) -> dict[str, Figure]:
     fig.suptitle(f"Saturation during training on Shapeset-3×2: {cfg['hidden_layers']} hidden "
                  f"layers × {cfg['width']}, {cfg['init']} init, statistics on "
                  f"{cfg['probe_size']} fixed images,\nmean of {seeds} seeds (dotted: min/max); "
-                 f"{cfg['steps']} updates = {cfg['steps'] / 20_000:.3g} of the paper's epochs",
+                 f"{cfg['steps']:,} updates = {cfg['steps'] / UPDATES_PER_EPOCH:.3g} of the "
+                 "paper's epochs",
                  fontsize=9)
     return {"layer_statistics": fig}

@@ -1,0 +1,46 @@
+"""Command-line overrides of an experiment's Config: seed, data directory, --set FIELD=VALUE."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from actlab.errors import InvalidValue, UnknownName
+from actlab.lab.overrides import ConfigOverrides, parse_settings
+
+
+@dataclass(frozen=True)
+class Example:
+    steps: int = 10
+    rate: float = 0.1
+    names: tuple[str, ...] = ("relu",)
+    sizes: tuple[int, ...] = (2, 3)
+    verbose: bool = False
+    seed: int = 0
+
+
+def test_overrides_apply_only_to_fields_the_config_has() -> None:
+    overrides = ConfigOverrides(seed=7, data_dir="/data")
+    assert overrides.missing_in(Example) == ["data_dir"]
+    assert overrides.apply(Example()) == Example(seed=7)
+    assert ConfigOverrides().apply(Example()) == Example()
+
+
+def test_settings_take_the_type_of_the_field() -> None:
+    values = parse_settings(Example(), ["steps=2200000", "rate=1e-3", "names=gelu, tanh",
+                                        "sizes=4,5,6", "verbose=yes"])
+    assert values == {"steps": 2_200_000, "rate": 0.001, "names": ("gelu", "tanh"),
+                      "sizes": (4, 5, 6), "verbose": True}
+
+
+@pytest.mark.parametrize(("setting", "error", "message"), [
+    ("step=3", UnknownName, "no such field; the fields are names, rate, seed"),
+    ("steps=3.5", InvalidValue, "expected int"),
+    ("sizes=4,x", InvalidValue, "expected a comma list"),
+    ("verbose=maybe", InvalidValue, "expected bool"),
+    ("=3", InvalidValue, "expected FIELD=VALUE"),
+])
+def test_bad_settings_are_named(setting: str, error: type, message: str) -> None:
+    with pytest.raises(error, match=message):
+        parse_settings(Example(), [setting])
