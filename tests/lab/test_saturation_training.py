@@ -69,7 +69,7 @@ def test_recovery_note_estimates_the_full_run_from_the_measured_speed() -> None:
     config = saturation_training.Config()
     note = saturation_training.recovery_not_run(config, seconds_per_update=0.1)
     # 2.2 million updates at 0.1 s, one activation: 61 hours
-    assert "about 61 hours" in note and "100 ms per update" in note
+    assert "about 61 hours" in note and "100 ms per update for 5 nets of 4 × 1000" in note
 
 
 def test_train_and_watch_repeats_exactly_and_is_per_seed() -> None:

@@ -206,9 +206,10 @@ def recovery_not_run(config: Config, seconds_per_update: float) -> str:
     steps = int(RECOVERY_EPOCH * 1.1 * UPDATES_PER_EPOCH)
     hours = seconds_per_update * steps * len(config.activations) / 3600
     return (f"not run: the recovery comes around epoch {RECOVERY_EPOCH} and this run covers "
-            f"{config.epochs:.3g} epochs; `actlab lab run saturation_training --set "
-            f"steps={steps}` runs {RECOVERY_EPOCH * 1.1:g} epochs (about {hours:,.0f} hours "
-            f"here, at this run's {seconds_per_update * 1000:.0f} ms per update)")
+            f"{config.epochs:.3g} epochs; actlab lab run saturation_training --set "
+            f"steps={steps} runs {RECOVERY_EPOCH * 1.1:g} epochs: about {hours:,.0f} hours "
+            f"at this run's speed ({seconds_per_update * 1000:.0f} ms per update for "
+            f"{config.seeds} nets of {config.hidden_layers} × {config.width} units)")
 
 
 def _claims(watched: dict[str, dict[str, np.ndarray]], config: Config) -> list[Claim]:
