@@ -288,8 +288,8 @@ class OrderLink:
 
         return TestResult(self.gap, self.comparison.p_holm, self.interval,
                           self.comparison.pairs,
-                          f"the bench's Wilcoxon signed-rank test on paired seeds, "
-                          f"Holm-adjusted over {pairs} pairs (two-sided)")
+                          f"Wilcoxon signed-rank on paired seeds (the bench's: two-sided, "
+                          f"Holm-adjusted over {pairs} pairs)")
 
     def verdict(self, pairs: int) -> Verdict:
         from actlab.lab.verdict import effect_verdict
@@ -325,7 +325,7 @@ def order_claim(board: Leaderboard) -> tuple[Claim, Table] | None:
         weakest.test(pairs), direction="greater",
         quantity=f"mean training loss of {weakest.worse} minus {weakest.better} "
         "(the adjacent pair of the published order with the weakest evidence)",
-        detail="every adjacent pair must differ significantly in the published direction; "
+        detail="Every adjacent pair must differ significantly in the published direction; "
         "per pair, ours (Holm-adjusted p): " + "; ".join(
             f"{link.worse} − {link.better} {link.gap:+.3f} (p = {link.comparison.p_holm:.2g})"
             for link in links)
