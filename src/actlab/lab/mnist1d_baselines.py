@@ -171,7 +171,7 @@ def comparison_spec(config: Config) -> Spec:
                   "smoothing": config.comparison_smoothing,
                   "learning_rate": config.comparison_learning_rate,
                   "batch_size": config.batch_size,
-                  "validation_fraction": 0})  # nothing to tune: train on all 8,000
+                  "validation_fraction": 0})  # nothing to tune: train on the whole split
 
 
 @dataclass(frozen=True)
