@@ -155,6 +155,18 @@ MISTAKES = [
      "training.validation_fraction: must be in (0.0, 1.0)"),
     ('activations = ["relu"]\ntasks = ["digits"]\n[training]\nbatchsize = 3\n',
      "training.batchsize: unknown field"),
+    ('activations = ["relu"]\ntasks = ["digits"]\n[training]\nsmoothing = 0.4\n',
+     "training.smoothing: only rmsprop takes one (optimiser = 'adam')"),
+    ('activations = ["relu"]\ntasks = ["digits"]\n[training]\noptimiser = "rmsprop"\n'
+     'smoothing = 1\n', "training.smoothing: must be in (0.0, 1.0)"),
+    ('activations = ["relu"]\ntasks = ["digits"]\n[training]\nvalidation_fraction = 0\n'
+     'lr_grid = [0.1, 0.01]\n', "training.validation_fraction: tuning the learning rate needs"),
+    ('activations = ["relu"]\ntasks = ["digits"]\n[training]\nvalidation_fraction = 0\n'
+     'target = 0.9\n', "training.validation_fraction: a target needs a validation split"),
+    ('activations = ["relu"]\ntasks = ["digits"]\nmodels = ["mlp(hidden_noise=-0.1)"]\n',
+     "models[0].hidden_noise: must be a number >= 0, got -0.1"),
+    ('activations = ["relu"]\ntasks = ["mnist1d"]\nmodels = ["cnn1d(hidden_noise=0.1)"]\n',
+     "models[0].hidden_noise: only the mlp takes one (kind=cnn1d)"),
     ('activations = ["relu"]\ntasks = [{name = "digits", training = {budget = "x"}}]\n',
      "tasks[0].training.budget: must be a positive integer"),
     ('activations = ["relu"]\ntasks = ["digits", "digits"]\n', "tasks: the cell digits × mlp"),

@@ -4,6 +4,7 @@ SIGKILL, record failures and divergence while the sweep goes on."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import statistics
@@ -13,11 +14,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fake_trainers import FakeTrainer, fake_metric
 
 from actlab.bench.spec import Spec, spec_from_options
 from actlab.bench.store import Store
 from actlab.bench.sweep import SweepProgress, SweepSummary, run_sweep
+from actlab.errors import UserError
 
 HERE = Path(__file__).parent
 
@@ -178,3 +181,25 @@ def test_a_sweep_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path
     after = stored(db)
     assert len(after) == len({key for key, _, _ in after}) == 32  # every run once
     assert set(before) <= set(after)
+
+
+def test_the_inline_executor_trains_in_this_process_and_stores_the_same(
+        tmp_path: Path) -> None:
+    spec, _ = sweep("relu,gelu", tmp_path / "pool.db", seeds=2)
+    failing = FakeTrainer(fail="gelu", fail_seed=1)
+    summary = run_sweep(spec, tmp_path / "inline.db", executor="inline", quiet=True,
+                        trainer=failing)
+    assert (summary.trained, summary.failed) == (3, 1)  # an exception is a failed record
+    with Store(tmp_path / "pool.db") as pool, Store(tmp_path / "inline.db") as inline:
+        pooled = {r.key: r for r in pool.records()}
+        here = {r.key: r for r in inline.records()}
+    assert set(here) == set(pooled)
+    for key, record in here.items():
+        if record.status == "failed":
+            assert "fake failure of gelu seed 1" in (record.error or "")
+            continue
+        assert record.test_metric == pooled[key].test_metric
+        assert record.environment["pid"] == str(os.getpid())  # no worker process
+        assert pooled[key].environment["pid"] != str(os.getpid())
+    with pytest.raises(UserError, match="the inline executor trains in this process"):
+        run_sweep(spec, tmp_path / "inline.db", executor="inline", workers=2, quiet=True)

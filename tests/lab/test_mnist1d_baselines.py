@@ -1,15 +1,21 @@
-"""MNIST-1D baselines: the published models' sizes and wiring, a quick run, figures."""
+"""MNIST-1D baselines: the published models' sizes and wiring, a quick run, the activation
+comparison through the bench and its verdict, figures."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from matplotlib.figure import Figure
 
+from actlab.bench.config import ModelConfig
+from actlab.bench.results import load_runs
+from actlab.bench.sweep import run_sweep
 from actlab.lab import mnist1d_baselines as mb
 from actlab.lab.result import Result
 from actlab.lab.statistics import t_interval
@@ -136,27 +142,74 @@ def test_claims_follow_from_the_accuracies(quick_result: Result) -> None:
     assert "CNN beats the MLP" in claims[4].statement
 
 
-def test_activation_comparison_claim_is_a_paired_rank_test(quick_result: Result) -> None:
-    from scipy import stats
+def test_the_quick_comparison_runs_through_the_bench(quick_result: Result,
+                                                     tmp_path: Path) -> None:
+    """The comparison is a bench sweep: swept into a store of our own, the quick spec gives
+    one stored run per activation × seed, and the result's runs are exactly those."""
+    config = mb.Config.quick()
+    spec = mb.comparison_spec(config)
+    assert spec.activations == config.compared_activations
+    assert len(spec.seeds) == config.comparison_seeds >= 5
+    assert spec.models[0] == ModelConfig("mlp", depth=1, width=config.comparison_hidden,
+                                         hidden_noise=config.comparison_noise)
+    assert spec.training.optimiser == "rmsprop"
+    assert spec.training.smoothing == config.comparison_smoothing
+    run_sweep(spec, tmp_path / "runs.db", executor="inline", quiet=True)
+    records = load_runs(tmp_path / "runs.db")
+    assert sorted((r.activation, r.seed) for r in records) == sorted(
+        (a, s) for a in spec.activations for s in spec.seeds)  # one row each
+    assert all(r.status == "finished" for r in records)
+    ours = mb.ActivationComparison.from_dict(quick_result.curves["activations"])
+    assert ours == mb.ActivationComparison.from_records(records)
 
-    claim = next(c for c in quick_result.claims if "rank by training loss" in c.statement)
-    data = quick_result.curves["activations"]
-    losses = np.asarray(data["mean_loss"])
-    taus = [stats.kendalltau(data["published"], losses[:, s]).statistic
-            for s in range(losses.shape[1])]
-    assert claim.seeds == losses.shape[1] >= 5
-    assert claim.measured == pytest.approx(np.mean(taus))
-    assert claim.kind == "claim" and claim.interval is not None
+
+def test_the_comparison_claim_carries_seeds_interval_and_the_bench_tests(
+        quick_result: Result) -> None:
+    claim = next(c for c in quick_result.claims if "rank by mean training loss" in c.statement)
+    comparison = mb.ActivationComparison.from_dict(quick_result.curves["activations"])
+    loss, _ = comparison.boards()
+    assert claim.kind == "claim"
+    assert claim.seeds == mb.Config.quick().comparison_seeds
+    assert claim.interval is not None and claim.interval[0] <= claim.measured <= claim.interval[1]
+    # the measured gap is the bench's paired mean difference of one adjacent pair, and the
+    # claim's verdict is the lowest of the pairs' verdicts in the table
+    order = quick_result.tables["activation_order"]
+    gaps = {row[0]: row[2] for row in order.rows}
+    names = mb.published_order(mb.Config.quick().compared_activations)
+    assert names == ["relu", "tanh", "sigmoid"]
+    differences = {f"{a} < {b}": -loss.comparison(a, b).mean_difference
+                   for a, b in itertools.pairwise(names)}
+    assert gaps == pytest.approx({k: round(v, 4) for k, v in differences.items()})
+    assert any(claim.measured == pytest.approx(d) for d in differences.values())
+    rank = {"not reproduced": 0, "partly": 1, "reproduced": 2}
+    assert rank[claim.verdict] == min(rank[row[-1]] for row in order.rows)
+    leaders = quick_result.tables["activation_leaders"].rows
+    assert [row[0] for row in leaders] == ["mean training loss", "test accuracy"]
 
 
-def test_rank_claim_fails_when_the_order_is_reversed() -> None:
-    names = ("relu", "silu", "elu", "tanh", "softplus", "sigmoid")
-    reversed_losses = np.array([[1.8 - 0.1 * k + 0.01 * s for s in range(6)]
-                                for k in range(6)])
-    comparison = mb.ActivationComparison(names, reversed_losses, np.zeros((6, 6)))
-    claim, table = mb.comparison_claims(comparison)
-    assert claim.measured == pytest.approx(-1.0) and claim.verdict == "not reproduced"
-    assert len(table.rows) == 6
+def _synthetic(losses: dict[str, float], seeds: int = 10) -> mb.ActivationComparison:
+    """Paired runs whose mean training losses sit at ``losses`` (plus tiny seed noise)."""
+    rng = np.random.default_rng(0)
+    runs = tuple(mb.ComparisonRun(name, seed, "finished", 0.5, loss + 1e-3 * rng.normal())
+                 for name, loss in losses.items() for seed in range(seeds))
+    return mb.ActivationComparison("mnist1d", "mlp", runs)
+
+
+def test_the_verdict_follows_the_measured_order() -> None:
+    published = mb.PUBLISHED_MEAN_LOSS
+    agreeing = mb.order_claim(_synthetic(dict(published)).boards()[0])
+    assert agreeing is not None
+    assert agreeing[0].verdict == "reproduced"  # 10 seeds, every pair 10-0: Holm p 0.029
+    # relu and sigmoid swapped: two links of the published order now point the wrong way
+    swapped = {**published, "relu": published["sigmoid"], "sigmoid": published["relu"]}
+    contradicted = mb.order_claim(_synthetic(swapped).boards()[0])
+    assert contradicted is not None
+    claim, table = contradicted
+    assert claim.verdict == "not reproduced" and claim.measured < 0
+    assert [row[-1] for row in table.rows].count("not reproduced") == 2
+    # the same order on 5 seeds cannot pass Holm over 15 pairs: never easier with fewer
+    few = mb.order_claim(_synthetic(dict(published), seeds=5).boards()[0])
+    assert few is not None and few[0].verdict == "partly"
 
 
 def test_figures(quick_result: Result) -> None:

@@ -15,6 +15,13 @@ from typing import Literal
 
 OptionValue = str | int | float | bool
 
+# Fields added to the configuration after the first runs were stored, with their
+# defaults: left out of the canonical form at those defaults (see RunConfig.canonical).
+LATER_FIELDS: dict[str, dict[str, object]] = {
+    "model": {"hidden_noise": 0.0},
+    "training": {"smoothing": 0.99},
+}
+
 
 @dataclass(frozen=True)
 class TaskConfig:
@@ -39,6 +46,9 @@ class ModelConfig:
     depth: int = 2
     width: int = 100
     factory: str | None = None
+    # mlp only: while training, noise U[-hidden_noise, hidden_noise] is added to every
+    # hidden layer's output, one vector per network and step (0: none)
+    hidden_noise: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -47,7 +57,7 @@ class TrainingConfig:
 
     budget: int = 3000  # how long to train ...
     budget_unit: Literal["steps", "epochs"] = "steps"  # ... in steps or in epochs
-    optimiser: str = "adam"  # "sgd", "momentum" or "adam"
+    optimiser: str = "adam"  # "sgd", "momentum", "adam" or "rmsprop"
     batch_size: int = 100
     init: str = "default"  # "default" (PyTorch's), "glorot", "he", "lecun"
     learning_rate: float | None = 1e-2  # the fixed rate (None when tuned)
@@ -56,6 +66,9 @@ class TrainingConfig:
     lr_grid: tuple[float, ...] = ()
     validation_fraction: float = 0.1  # carved from the training split, never the test split
     target: float | None = None  # validation metric whose first reach is timed
+    # rmsprop only: the weight of the past in its running mean of squared gradients
+    # (PyTorch's ``alpha``)
+    smoothing: float = 0.99
 
 
 @dataclass(frozen=True)
@@ -69,8 +82,17 @@ class RunConfig:
     seed: int
 
     def canonical(self) -> str:
-        """The configuration as canonical JSON: sorted keys, no white space."""
-        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+        """The configuration as canonical JSON: sorted keys, no white space.
+
+        A field added after runs were first stored is left out while it holds its
+        default, so every run stored before it existed keeps its key.
+        """
+        data = asdict(self)
+        for part, defaults in LATER_FIELDS.items():
+            for name, default in defaults.items():
+                if data[part][name] == default:
+                    del data[part][name]
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
     def key(self) -> str:
         """The run's identity in the store: a hash of the canonical configuration."""

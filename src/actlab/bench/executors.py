@@ -1,6 +1,9 @@
-"""Where seed groups train: a local process pool, or Ray Core tasks on a cluster.
+"""Where seed groups train: a local process pool, Ray Core tasks on a cluster, or inline.
 
-Both take a list of groups and yield ``(group, records)`` as groups finish, in
+``inline`` trains in the calling process, one group after another: no worker to
+start, so it is the fastest for a sweep of a few seconds (the lab's MNIST-1D
+activation comparison: starting a pool, whose workers import torch, took longer
+than its training).  Each takes a list of groups and yield ``(group, records)`` as groups finish, in
 whatever order they finish; the records travel back to the caller, which alone
 writes the store (so Ray workers need no shared file system).  An executor
 never raises for a group: a worker that dies or a task that cannot run yields
@@ -29,7 +32,7 @@ from actlab.errors import UserError
 
 Group = Sequence[RunConfig]
 Finished = Iterator[tuple[Group, list[RunRecord]]]
-EXECUTORS = ("local", "ray")
+EXECUTORS = ("local", "ray", "inline")
 
 
 def default_workers() -> int:
@@ -46,8 +49,11 @@ def check_executor(executor: str, workers: int | None, address: str | None) -> N
         raise UserError(f"unknown executor {executor!r} (executors: {', '.join(EXECUTORS)})")
     if workers is not None and workers < 1:
         raise UserError(f"--workers must be at least 1, got {workers}")
-    if executor == "local" and address is not None:
-        raise UserError("--address is for --executor ray; the local executor needs none")
+    if executor in ("local", "inline") and address is not None:
+        raise UserError(f"--address is for --executor ray; the {executor} executor needs none")
+    if executor == "inline" and workers not in (None, 1):
+        raise UserError("the inline executor trains in this process: one worker, not "
+                        f"{workers}")
     if executor == "ray":
         try:
             import ray  # noqa: F401
@@ -63,7 +69,18 @@ def run_groups(groups: Sequence[Group], executor: str, workers: int | None,
     check_executor(executor, workers, address)
     if executor == "local":
         return run_local(groups, workers or default_workers(), trainer)
+    if executor == "inline":
+        return run_inline(groups, trainer)
     return run_ray(groups, workers, address, trainer)
+
+
+def run_inline(groups: Sequence[Group], trainer: Trainer | None) -> Finished:
+    """In this process, one group after another (a crash of the training ends the caller
+    too; an exception becomes failed records, as in a worker)."""
+    from actlab.bench.training import train_group  # restores the caller's thread counts
+
+    for group in groups:
+        yield group, run_group(group, trainer or train_group)
 
 
 # --- local processes -----------------------------------------------------------------

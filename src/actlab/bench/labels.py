@@ -17,9 +17,11 @@ def task_label(task: TaskConfig) -> str:
 
 
 def model_label(model: ModelConfig) -> str:
-    """``"mlp(depth=2,width=100)"``, ``"cnn1d"``, ``"factory(pkg.mod:fn)"``."""
+    """``"mlp(depth=2,width=100)"``, ``"mlp(depth=1,width=128,hidden_noise=0.1)"``,
+    ``"cnn1d"``, ``"factory(pkg.mod:fn)"``."""
     if model.kind == "mlp":
-        return f"mlp(depth={model.depth},width={model.width})"
+        noise = f",hidden_noise={model.hidden_noise:g}" if model.hidden_noise else ""
+        return f"mlp(depth={model.depth},width={model.width}{noise})"
     if model.kind == "factory":
         return f"factory({model.factory})"
     return model.kind

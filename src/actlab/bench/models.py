@@ -4,7 +4,10 @@
   rates) are *packed*: :class:`PackedMLP` holds S independent networks as stacked
   weights, one batched matrix product per layer for all of them (the lab's
   ``EnsembleMLP`` idea, extended to activations that shrink their axis and to
-  per-layer learnable activation parameters).
+  per-layer learnable activation parameters).  With ``hidden_noise`` > 0, noise
+  U[-hidden_noise, hidden_noise] is added to every hidden layer's output while
+  training (one vector per network and step, drawn from the seed alone), as the
+  MNIST-1D paper's activation experiment does to smooth its gradients.
 * ``cnn1d`` — the MNIST-1D CNN of :func:`actlab.models.torch_builders.build_cnn`;
   packed too (:class:`~actlab.bench.packed_cnn.PackedCNN1d`) when the activation is
   elementwise with nothing to learn.
@@ -92,6 +95,10 @@ def check_model(model: ModelConfig, input_shape: tuple[int, ...] | None = None) 
     if model.kind == "mlp" and (model.depth < 0 or model.width < 1):
         raise UserError(f"mlp needs depth >= 0 and width >= 1, got depth={model.depth}, "
                         f"width={model.width}")
+    if not (math.isfinite(model.hidden_noise) and model.hidden_noise >= 0):
+        raise UserError(f"hidden_noise must be a number >= 0, got {model.hidden_noise}")
+    if model.hidden_noise and model.kind != "mlp":
+        raise UserError(f"only the mlp takes hidden_noise (model {model.kind})")
     if model.kind == "factory":
         load_factory(model.factory)
     elif model.factory is not None:
@@ -175,7 +182,8 @@ def build_packed_mlp(model: ModelConfig, activation: Activation, input_shape: tu
     """S MLPs of this model, network s initialised from ``seeds[s]``, as one module."""
     from actlab.bench.packed_mlp import PackedMLP
 
-    return PackedMLP(mlp_sizes(input_shape, model, n_outputs), activation, seeds, init)
+    return PackedMLP(mlp_sizes(input_shape, model, n_outputs), activation, seeds, init,
+                     hidden_noise=model.hidden_noise)
 
 
 # --- one network at a time (CNNs, factories) -------------------------------------------
@@ -193,6 +201,8 @@ def build_network(model: ModelConfig, activation: Activation, input_shape: tuple
     from torch import nn
 
     check_input_shape(model, input_shape)
+    if model.hidden_noise:  # the bench trains every MLP packed: the noise lives there
+        raise ValueError("build_network: an MLP with hidden_noise trains as a PackedMLP")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         if model.kind == "cnn1d":

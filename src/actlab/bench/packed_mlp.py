@@ -7,6 +7,8 @@ layers for activations that shrink their axis, and one learnable activation
 parameter per network *and* layer, as separate modules per layer would have).
 Nothing couples the networks: network s's output depends on its own weights
 only, so the gradient of a sum of per-network losses is each network's own.
+Hidden-layer noise (``hidden_noise``) is drawn per network from its seed alone,
+so a packed network sees the same noise as it would trained on its own.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ from actlab.models.layer_width import width_factor
 if TYPE_CHECKING:
     from actlab.catalogue import Activation
 
+# the stream of a seed's random numbers that draws the hidden-layer noise (the initial
+# weights and the batch order use others)
+NOISE_STREAM = 3
+
 
 class PackedMLP(nn.Module):
     """S MLPs with one shape and activation: (S, batch, *shape) -> (S, batch, out).
@@ -37,10 +43,14 @@ class PackedMLP(nn.Module):
     n_models: int
 
     def __init__(self, sizes: Sequence[int], activation: Activation, seeds: Sequence[int],
-                 init: str = "default") -> None:
+                 init: str = "default", hidden_noise: float = 0.0) -> None:
         super().__init__()
         self.n_models = len(seeds)
         self.act = activation
+        self.hidden_noise = hidden_noise
+        # one generator per network, seeded from its seed alone (copies of one seed at
+        # different learning rates draw the same noise)
+        self.noise_generators = [_noise_generator(s) for s in seeds] if hidden_noise else []
         learnable = [p.name for p in activation.parameters if p.learnable]
         # the catalogue's module where the activation has nothing to learn; otherwise its
         # formula with one parameter per network and layer (below)
@@ -78,7 +88,14 @@ class PackedMLP(nn.Module):
                 h = torch.matmul(h, w) + b
             if i < last:
                 h = self._activate(h, i)
+                if self.training and self.hidden_noise:
+                    h = h + self._noise(h.shape[-1])
         return h
+
+    def _noise(self, width: int) -> torch.Tensor:
+        """U[-hidden_noise, hidden_noise], one vector per network: (S, 1, width)."""
+        u = torch.stack([torch.rand(1, width, generator=g) for g in self.noise_generators])
+        return self.hidden_noise * (2.0 * u - 1.0)
 
     def _activate(self, h: torch.Tensor, layer: int) -> torch.Tensor:
         if self.module is not None:
@@ -86,3 +103,9 @@ class PackedMLP(nn.Module):
         learned: nn.ParameterDict = self.act_params[layer]  # type: ignore[assignment]
         params = {**self.act.params, **dict(learned.items())}
         return self.act.forward(h, params, torch_backend())  # type: ignore[no-any-return]
+
+
+def _noise_generator(seed: int) -> torch.Generator:
+    """A torch generator for the hidden-layer noise of the network of ``seed``."""
+    state = np.random.SeedSequence([seed, NOISE_STREAM]).generate_state(1, np.uint64)[0]
+    return torch.Generator().manual_seed(int(state))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+
 # finished: trained to the end of its budget; diverged: its loss became NaN or infinite
 # (an outcome, ranked below every finished run); failed: an exception (a bug or bad input).
 RunStatus = Literal["finished", "diverged", "failed"]
@@ -34,3 +36,13 @@ class RunRecord:
     cpu_seconds: float = 0.0
     error: str | None = None  # traceback of a failed run
     environment: dict[str, str] = field(default_factory=dict)  # versions, host
+
+    @property
+    def mean_training_loss(self) -> float | None:
+        """The training loss averaged over every step of the run (how fast it trained),
+        from the stored curve: each point is the mean over the window of steps ending
+        there, so the windows are weighted by their length.  None without a curve."""
+        if not self.curve_steps:
+            return None
+        widths = np.diff(np.asarray(self.curve_steps, dtype=float), prepend=0.0)
+        return float(np.dot(widths, self.curve_loss) / widths.sum())

@@ -17,11 +17,12 @@ A spec file::
     [training]                      # the same for every activation
     budget = 2000
     budget_unit = "steps"           # or "epochs"
-    optimiser = "adam"              # sgd | momentum | adam
+    optimiser = "adam"              # sgd | momentum | adam | rmsprop
+    # smoothing = 0.99              # rmsprop only: weight of the past in its mean of g²
     batch_size = 100
     init = "default"                # default | uniform | glorot | glorot_normal | he | lecun
     learning_rate = 0.01            # fixed; or lr_policy = "tuned" with lr_grid = [...]
-    validation_fraction = 0.1
+    validation_fraction = 0.1       # 0: no validation split (a fixed rate, no target)
     target = 0.8                    # optional: validation metric whose first reach is timed
 
 A task or a model table may carry its own ``training`` table, merged over the
@@ -44,10 +45,11 @@ from actlab.bench.models import INITS, MODEL_KINDS, check_model
 from actlab.bench.tasks import EMBEDDED_TASKS, FILE_TASKS, task_options
 from actlab.errors import UserError
 
-OPTIMISERS = ("sgd", "momentum", "adam")
+OPTIMISERS = ("sgd", "momentum", "adam", "rmsprop")
 TOP_LEVEL = ("activations", "tasks", "models", "seeds", "training")
-TRAINING_FIELDS = ("budget", "budget_unit", "optimiser", "batch_size", "init", "learning_rate",
-                   "lr_policy", "lr_grid", "validation_fraction", "target")
+TRAINING_FIELDS = ("budget", "budget_unit", "optimiser", "smoothing", "batch_size", "init",
+                   "learning_rate", "lr_policy", "lr_grid", "validation_fraction", "target")
+MODEL_FIELDS = ("kind", "depth", "width", "hidden_noise", "factory", "training")
 DEFAULT_SEEDS = 5
 
 
@@ -334,6 +336,12 @@ class _Validator:
         depth = self.positive_int(entry.pop("depth", defaults.depth), f"{name}.depth")
         width = self.positive_int(entry.pop("width", defaults.width), f"{name}.width")
         factory = entry.pop("factory", None)
+        noise = entry.pop("hidden_noise", defaults.hidden_noise)
+        if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not (
+                math.isfinite(noise) and noise >= 0):
+            raise self.fail(f"{name}.hidden_noise", f"must be a number >= 0, got {noise!r}")
+        if noise and kind != "mlp":
+            raise self.fail(f"{name}.hidden_noise", f"only the mlp takes one (kind={kind})")
         if kind == "factory":
             if not isinstance(factory, str) or factory.count(":") != 1 or not all(
                     factory.split(":")):
@@ -343,10 +351,11 @@ class _Validator:
             raise self.fail(f"{name}.factory", f"only a factory model takes one (kind={kind})")
         if entry:
             raise self.fail(f"{name}.{sorted(entry)[0]}",
-                            "unknown field (fields: kind, depth, width, factory, training)")
+                            f"unknown field (fields: {', '.join(MODEL_FIELDS)})")
         if kind != "mlp":  # depth and width describe the MLP only: keep keys canonical
             depth, width = defaults.depth, defaults.width
-        model = ModelConfig(kind=kind, depth=depth, width=width, factory=factory)
+        model = ModelConfig(kind=kind, depth=depth, width=width, factory=factory,
+                            hidden_noise=float(noise))
         try:
             check_model(model)  # a factory must import
         except UserError as err:
@@ -405,6 +414,8 @@ class _Validator:
                 raise self.fail(f"{name}.optimiser",
                                 f"must be one of {', '.join(OPTIMISERS)}, got {opt!r}")
             changes["optimiser"] = opt
+        if "smoothing" in value:
+            changes["smoothing"] = self.number(value["smoothing"], f"{name}.smoothing", 0.0, 1.0)
         if "batch_size" in value:
             changes["batch_size"] = self.positive_int(value["batch_size"], f"{name}.batch_size")
         if "init" in value:
@@ -413,13 +424,23 @@ class _Validator:
                 raise self.fail(f"{name}.init", f"must be one of {', '.join(INITS)}, got {init!r}")
             changes["init"] = init
         if "validation_fraction" in value:
-            changes["validation_fraction"] = self.number(
-                value["validation_fraction"], f"{name}.validation_fraction", 0.0, 1.0)
+            fraction = value["validation_fraction"]
+            none = fraction == 0 and not isinstance(fraction, bool)  # no validation split
+            changes["validation_fraction"] = 0.0 if none else self.number(
+                fraction, f"{name}.validation_fraction", 0.0, 1.0)
         if "target" in value:
             changes["target"] = self.number(value["target"], f"{name}.target",
                                             -math.inf, math.inf)
         changes.update(self.learning_rate(value, name, base))
-        return replace(base, **changes)
+        merged = replace(base, **changes)
+        if merged.optimiser != "rmsprop" and merged.smoothing != TrainingConfig().smoothing:
+            raise self.fail(f"{name}.smoothing", f"only rmsprop takes one (optimiser = "
+                            f"{merged.optimiser!r})")
+        if merged.validation_fraction == 0 and (merged.lr_grid or merged.target is not None):
+            what = "tuning the learning rate" if merged.lr_grid else "a target"
+            raise self.fail(f"{name}.validation_fraction",
+                            f"{what} needs a validation split (a fraction above 0)")
+        return merged
 
     def learning_rate(self, value: Mapping[str, Any], name: str,
                       base: TrainingConfig) -> dict[str, Any]:

@@ -80,7 +80,7 @@ EVALUATIONS = 50  # validation evaluations per run at most (plus one after the l
 EVALUATION_COST = 3
 CURVE_POINTS = 100  # the learning curve is down-sampled to at most this many points
 EVAL_CHUNK = 2048  # rows per forward pass when evaluating (bounds memory)
-OPTIMISERS = ("sgd", "momentum", "adam")
+OPTIMISERS = ("sgd", "momentum", "adam", "rmsprop")
 
 
 # --- the entry point -------------------------------------------------------------------
@@ -117,6 +117,8 @@ def check_training(training: TrainingConfig) -> None:
     if training.optimiser not in OPTIMISERS:
         raise UserError(f"unknown optimiser {training.optimiser!r}; choose one of "
                         f"{', '.join(OPTIMISERS)}")
+    if not 0 < training.smoothing < 1:
+        raise UserError(f"smoothing must be in (0, 1), got {training.smoothing}")
     if training.init not in INITS:
         raise UserError(f"unknown init {training.init!r}; choose one of {', '.join(INITS)}")
     if training.budget < 1 or training.batch_size < 1:
@@ -316,22 +318,27 @@ class _Single:
         self.net.eval()
 
 
-def _optimiser(net: PackedNet | _Single, rates: Sequence[float], kind: str) -> _Stepper:
+def _optimiser(net: PackedNet | _Single, rates: Sequence[float],
+               training: TrainingConfig) -> _Stepper:
     """torch's optimiser when every network has the same rate (fused Adam: the fewest
     operations per step); otherwise one learning rate per network of the pack."""
     import torch
 
+    kind = training.optimiser
     if len(set(rates)) == 1:
         params = list(net.parameters())
         if kind == "adam":
             return torch.optim.Adam(params, lr=rates[0], fused=True)
+        if kind == "rmsprop":
+            return torch.optim.RMSprop(params, lr=rates[0], alpha=training.smoothing, eps=1e-8,
+                                       foreach=True)
         return torch.optim.SGD(params, lr=rates[0], momentum=0.9 if kind == "momentum" else 0.0,
                                foreach=True)
     from actlab.models.ensemble import EnsembleOptimiser
 
     # elementwise updates, network s at rates[s]: what each network would get alone
     return EnsembleOptimiser(list(net.parameters()), torch.tensor(rates, dtype=torch.float64),
-                             kind)
+                             kind, smoothing=training.smoothing)
 
 
 class _Stepper(Protocol):  # what the loop needs of an optimiser (torch's and EnsembleOptimiser)
@@ -361,7 +368,7 @@ def fit_networks(net: PackedNet | _Single, pairs: Sequence[tuple[int, float]],
 
     n_nets = len(pairs)
     traces = [Trace(seed, rate) for seed, rate in pairs]
-    optimiser = _optimiser(net, [rate for _, rate in pairs], training.optimiser)
+    optimiser = _optimiser(net, [rate for _, rate in pairs], training)
     orders = {seed: BatchOrder(seed, len(problem.x_train), training.batch_size)
               for seed, _ in pairs}
     row_of_seed = {seed: row for row, seed in enumerate(orders)}

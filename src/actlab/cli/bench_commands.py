@@ -62,7 +62,8 @@ def _spec_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--lr-grid", default=None,
                      help="Comma-separated rates: tune the rate per activation on a "
                      "validation split."),
-        click.option("--optimiser", type=click.Choice(["sgd", "momentum", "adam"]), default=None),
+        click.option("--optimiser", type=click.Choice(["sgd", "momentum", "adam", "rmsprop"]),
+                     default=None),
         click.option("--batch-size", type=int, default=None),
     ]
     for option in reversed(options):

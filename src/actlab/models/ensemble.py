@@ -90,7 +90,11 @@ class EnsembleMLP(nn.Module):
 
 @dataclass
 class EnsembleOptimiser:
-    """SGD, momentum or Adam with a learning rate per network (shape (S,))."""
+    """SGD, momentum, Adam or RMSprop with a learning rate per network (shape (S,)).
+
+    Each update is the one PyTorch's optimiser of the same name makes (RMSprop:
+    ``alpha`` = ``smoothing``, no momentum, eps added after the square root).
+    """
 
     params: list[nn.Parameter]
     learning_rates: torch.Tensor
@@ -98,10 +102,11 @@ class EnsembleOptimiser:
     momentum: float = 0.9
     betas: tuple[float, float] = (0.9, 0.999)
     eps: float = 1e-8
+    smoothing: float = 0.99  # rmsprop: the weight of the past in the mean of g²
 
     def __post_init__(self) -> None:
-        if self.kind not in ("sgd", "momentum", "adam"):
-            raise ValueError(f"unknown optimiser {self.kind!r} (sgd, momentum, adam)")
+        if self.kind not in ("sgd", "momentum", "adam", "rmsprop"):
+            raise ValueError(f"unknown optimiser {self.kind!r} (sgd, momentum, adam, rmsprop)")
         self._state = [(torch.zeros_like(p), torch.zeros_like(p)) for p in self.params]
         self._t = 0
 
@@ -118,6 +123,9 @@ class EnsembleOptimiser:
             elif self.kind == "momentum":
                 m.mul_(self.momentum).add_(g)
                 p.sub_(lr * m)
+            elif self.kind == "rmsprop":
+                v.mul_(self.smoothing).addcmul_(g, g, value=1 - self.smoothing)
+                p.sub_(lr * g / (v.sqrt() + self.eps))
             else:
                 b1, b2 = self.betas
                 m.mul_(b1).add_(g, alpha=1 - b1)

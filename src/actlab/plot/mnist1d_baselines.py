@@ -1,13 +1,20 @@
-"""Figures of the MNIST-1D baselines: accuracy against the published numbers, learning curves."""
+"""Figures of the MNIST-1D baselines: accuracy against the published numbers, learning
+curves, and the bench's figure of the activation comparison."""
 
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from actlab.lab.mnist1d_baselines import MODEL_TITLES, PUBLISHED_ACCURACY
+from actlab.lab.mnist1d_baselines import (
+    MODEL_TITLES,
+    PUBLISHED_ACCURACY,
+    PUBLISHED_MEAN_LOSS,
+    ActivationComparison,
+)
 from actlab.lab.result import Result
 from actlab.lab.statistics import t_interval
+from actlab.plot.bench import plot_seed_outcomes
 from actlab.plot.style import new_figure, style_for
 
 
@@ -19,24 +26,27 @@ def figures(result: Result) -> dict[str, Figure]:
 
 
 def _activation_comparison(result: Result) -> Figure:
-    data = result.curves["activations"]
-    names = data["names"]
-    losses = np.asarray(data["mean_loss"], dtype=float)  # (activations, seeds)
-    fig, axes = new_figure(1, 1, size=(6.0, 3.8))
-    ax = axes[0][0]
-    x = np.arange(len(names))
-    published = [np.nan if p is None else p for p in data["published"]]
-    ax.plot(x, published, "s", color="#666666", markersize=7, label="published (one seed)")
-    for k in range(len(names)):
-        ax.plot(np.full(losses.shape[1], k + 0.15) + np.linspace(-0.08, 0.08, losses.shape[1]),
-                losses[k], "k.", markersize=3)
-    ax.plot(x + 0.15, losses.mean(axis=1), "o", color=style_for(0)["color"],
-            label=f"ours: mean of {losses.shape[1]} seeds (dots: seeds)")
-    ax.set_xticks(x, names)
-    ax.set_ylabel("mean training loss over the run")
-    ax.set_title("MNIST-1D MLP (40-128-10, RMSprop): activations ranked by training loss",
-                 fontsize=9)
-    ax.legend(fontsize=7)
+    """The bench's per-seed figure of the comparison: mean training loss (the claim's
+    quantity, with the published values) and test accuracy, per activation."""
+    loss, accuracy = ActivationComparison.from_dict(result.curves["activations"]).boards()
+    fig = plot_seed_outcomes([loss, accuracy])
+    loss_axes, accuracy_axes = fig.axes[:2]
+    published = [(i, PUBLISHED_MEAN_LOSS[row.activation]) for i, row in enumerate(loss.rows)
+                 if row.activation in PUBLISHED_MEAN_LOSS]
+    if published:
+        x, y = zip(*published, strict=True)
+        loss_axes.scatter(np.asarray(x) - 0.28, y, marker="s", s=28, color="#666666",
+                          zorder=4, label="published (one run)")
+        low, high = loss_axes.get_ylim()
+        loss_axes.set_ylim(min(low, min(y) - 0.02), max(high, max(y) + 0.02))
+        loss_axes.legend(fontsize=7, loc="upper left")
+    lead = "bold: the tied leaders (Wilcoxon, Holm)"
+    for axes, board, what in ((loss_axes, loss, "mean training loss over the run"),
+                              (accuracy_axes, accuracy, "test accuracy")):
+        axes.set_ylabel(what.split(" over")[0])
+        axes.set_title(f"{what}, {board.seeds} paired seeds; {lead}", fontsize=8)
+    fig.suptitle(f"MNIST-1D MLP, run with the bench: {loss.model}, RMSprop\n"
+                 "every seed (dots), mean and 95 % interval (bars)", fontsize=8)
     return fig
 
 
