@@ -225,16 +225,48 @@ def test_changing_the_verdict_rule_invalidates_the_cache(
 ) -> None:
     from actlab.report import runner
 
-    digests = {}  # module name -> the digest its source would have
-    monkeypatch.setattr(runner, "source_digest", lambda module: digests.get(module, "v1"))
+    shared = {"digest": "v1"}  # what the shared packages' sources would digest to
+    monkeypatch.setattr(runner, "shared_code_digest", lambda: shared["digest"])
     out = tmp_path / "site"
     kwargs = {"only": ["fake_good"], "quick": True, "quiet": True, "activations": ["relu"]}
     build_report(out, **kwargs)
     build_report(out, **kwargs)
     assert fake_experiments.calls["fake_good"] == 1
-    digests["actlab.lab.verdict"] = "v2"
+    shared["digest"] = "v2"  # e.g. the verdict rule or the bench's statistics changed
     build_report(out, **kwargs)
     assert fake_experiments.calls["fake_good"] == 2
+
+
+def test_the_shared_digest_covers_the_rule_and_the_bench_but_not_the_experiments(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    from actlab.report import runner
+
+    seen: list[str] = []
+    real = hashlib.sha256
+
+    class Recording:  # records which modules go into the digest
+        def __init__(self) -> None:
+            self.inner = real()
+
+        def update(self, data: bytes) -> None:
+            seen.append(data.split(b"\0", 1)[0].decode())
+            self.inner.update(data)
+
+        def hexdigest(self) -> str:
+            return self.inner.hexdigest()
+
+    runner.shared_code_digest.cache_clear()
+    monkeypatch.setattr(runner.hashlib, "sha256", Recording)
+    try:
+        runner.shared_code_digest()
+    finally:
+        runner.shared_code_digest.cache_clear()
+    assert {"actlab.lab.verdict", "actlab.lab.result", "actlab.bench.statistics",
+            "actlab.models.ensemble", "actlab.catalogue.sigmoidal"} <= set(seen)
+    assert "actlab.lab.dying_relu" not in seen and "actlab.lab.gates" not in seen
 
 
 def test_failing_experiment_is_reported_and_the_others_written(report) -> None:
@@ -273,7 +305,8 @@ def test_editing_the_code_invalidates_the_cache(
     from actlab.report import runner
 
     digests = {}  # module name -> the digest its source would have
-    monkeypatch.setattr(runner, "source_digest", lambda module: digests.get(module, "v1"))
+    monkeypatch.setattr(runner, "source_digest", lambda module: digests.get(module, "v1")
+                        if module.startswith("actlab_report_test") else "v1")
     out = tmp_path / "site"
     kwargs = {"only": ["fake_good"], "quick": True, "quiet": True, "activations": ["relu"]}
     build_report(out, **kwargs)

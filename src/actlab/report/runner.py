@@ -3,6 +3,9 @@ keeping going when one fails (its error is shown on its page instead)."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib
 import sys
 import time
 import traceback
@@ -13,7 +16,7 @@ from typing import Any
 
 from actlab.lab.outputs import figure_filename, run_directory, save_run
 from actlab.lab.overrides import ConfigOverrides
-from actlab.lab.registry import Experiment
+from actlab.lab.registry import Experiment, experiments
 from actlab.lab.result import Result
 from actlab.report.cache import RunRecord, cache_key, load_cached, plain_config, source_digest
 
@@ -42,14 +45,32 @@ def make_config(experiment: Experiment, quick: bool, overrides: ConfigOverrides)
     return overrides.apply(experiment.config(quick=quick))
 
 
-# Modules whose code decides a result beside the experiment's own: a change to the verdict
-# rule or to the claim records must not reuse results judged by the old one.
-SHARED_MODULES = ("actlab.lab.verdict", "actlab.lab.result")
+# Packages whose code decides a result beside the experiment's own module: the verdict rule
+# and the claim records, the bench (its statistics judge claims), the models, the data and
+# the catalogue.  A change anywhere in them must not reuse results made by the old code.
+SHARED_PACKAGES = ("actlab.lab", "actlab.bench", "actlab.models", "actlab.data",
+                   "actlab.catalogue")
 
 
 def code_digest(experiment: Experiment) -> str:
-    """The digest of the code that made an experiment's result (its module and the rule)."""
-    return "+".join(source_digest(m) for m in (experiment.module, *SHARED_MODULES))
+    """The digest of the code that made an experiment's result: its module and the shared
+    packages (a change to one experiment leaves the others' results cached)."""
+    return f"{source_digest(experiment.module)}+{shared_code_digest()}"
+
+
+@functools.lru_cache(maxsize=1)
+def shared_code_digest() -> str:
+    """One digest of every source file of :data:`SHARED_PACKAGES` except the experiments'
+    own modules (each of those is in its own experiment's key)."""
+    own = {e.module for e in experiments()}
+    digest = hashlib.sha256()
+    for package in SHARED_PACKAGES:
+        root = Path(importlib.import_module(package).__path__[0])
+        for path in sorted(root.rglob("*.py")):
+            module = ".".join((package, *path.relative_to(root).with_suffix("").parts))
+            if module not in own:
+                digest.update(module.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def run_all(
