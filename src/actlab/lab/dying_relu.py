@@ -13,7 +13,7 @@ the Monte Carlo estimate must match it, which checks the estimator itself.
 (a') Lu et al.'s own numbers.  The same estimator is run in the setting of their
 figure (one input, no biases, 1-20 hidden layers, widths 2, 3, 4, 5 and 10) and set
 beside their simulated probabilities (:mod:`actlab.lab.lu2019_born_dead`): one claim
-per width, judged by the estimate rule at the depth where ours and theirs differ most,
+per width, judged by the estimate rule at the depth where ours and theirs agree least,
 and one claim that our probabilities lie between the two bounds of their theorem.
 
 (b) Killed in training.  A 64-100-100-10 MLP on the digits is trained with
@@ -395,6 +395,7 @@ def lu_bounds_claim(lu: dict, depth: int = LU_BOUNDS_DEPTH) -> Claim:
                  for p_, lo, up in zip(c["p"], c["lower_bound"], c["upper_bound"],
                                        strict=True))
     cells = sum(len(c["p"]) for c in lu["widths"].values())
+    deepest = len(lu["hidden_layers"])
     result = TestResult(margin, p, interval, n,
                         f"exact binomial against the nearer bound (one-sided), the weakest "
                         f"of {len(tests)}")
@@ -404,9 +405,9 @@ def lu_bounds_claim(lu: dict, depth: int = LU_BOUNDS_DEPTH) -> Claim:
         "between the bounds", result, direction="greater",
         quantity=f"P(born dead) minus the nearer bound at {depth} hidden layers (the "
         f"smallest margin: width {width}, {side} bound)",
-        detail=f"{n} nets per width; at every depth 1–{len(next(iter(lu['widths'].values()))['p'])}"
-        f" {inside} of {cells} (width, depth) estimates lie between the bounds (the lower "
-        "bound is attained at 1 and 2 hidden layers)")
+        detail=f"{n} nets per width; over every depth 1–{deepest}, {inside} of {cells} "
+        "(width, depth) estimates lie between the bounds (the lower bound is attained at 1 "
+        "and 2 hidden layers)")
 
 
 def lu_bounds_transcription_check(published: PublishedBornDead) -> Claim:
