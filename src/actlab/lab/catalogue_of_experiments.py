@@ -60,9 +60,9 @@ register_experiment(Experiment(
     "actlab.lab.saturation_training", "actlab.plot.saturation_training", order=120))
 register_experiment(Experiment(
     "dying_relu", "Dying ReLU",
-    "Monte Carlo probability that a deep ReLU net is born dead against depth and width, and "
-    "the fraction of dead units after training against the learning rate (ReLU vs leaky "
-    "ReLU, PReLU, ELU).",
+    "Monte Carlo probability that a deep ReLU net is born dead against depth and width, set "
+    "beside Lu et al.'s published values and bounds in their setting, and the fraction of "
+    "dead units after training against the learning rate (ReLU vs leaky ReLU, PReLU, ELU).",
     "actlab.lab.dying_relu", "actlab.plot.dying_relu", order=130))
 register_experiment(Experiment(
     "self_normalisation", "SELU self-normalisation",

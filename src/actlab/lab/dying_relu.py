@@ -10,6 +10,12 @@ input point (and zero biases) each layer independently kills everything
 with probability 2^-width, so P(dead by depth L) = 1 - (1 - 2^-N)^L exactly:
 the Monte Carlo estimate must match it, which checks the estimator itself.
 
+(a') Lu et al.'s own numbers.  The same estimator is run in the setting of their
+figure (one input, no biases, 1-20 hidden layers, widths 2, 3, 4, 5 and 10) and set
+beside their simulated probabilities (:mod:`actlab.lab.lu2019_born_dead`): one claim
+per width, judged by the estimate rule at the depth where ours and theirs agree least,
+and one claim that our probabilities lie between the two bounds of their theorem.
+
 (b) Killed in training.  A 64-100-100-10 MLP on the digits is trained with
 SGD at increasing learning rates, several seeds each; afterwards a unit is
 *dead* when its derivative is zero on every training example (no gradient can
@@ -24,17 +30,39 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from actlab.lab import verdict as rule
+from actlab.lab.lu2019_born_dead import (
+    LU_2019_BORN_DEAD,
+    LU_2019_SOURCE,
+    PublishedBornDead,
+    lower_bound,
+    upper_bound,
+)
 from actlab.lab.registry import ProgressFn
 from actlab.lab.result import LECTURE_NOTES, Claim, Result, Table
 from actlab.lab.statistics import wilson_interval
 
-LU_2019 = "Lu, Shin, Su & Karniadakis 2019, Dying ReLU and initialization"
+if TYPE_CHECKING:
+    import torch
+
+LU_2019 = LU_2019_SOURCE
 # A unit is dead when |f'| is below this on every training example: no usable gradient.
 DEAD_SLOPE = 1e-8
+# How close our probability must stay to each of Lu et al.'s plotted ones. Their figure
+# gives neither the number of nets nor error bars; a marker there is 3 pt on a 145.5-pt
+# probability axis, i.e. ±0.0103, so a smaller difference could not be seen in it.
+LU_TOLERANCE = 0.01
+# The depth of the claim that our probabilities lie between their bounds: the middle of
+# their range. At 1 and 2 hidden layers the lower bound is attained (P = 0, and P = 5/32
+# for width 2), and at width 2 from 18 hidden layers on it lies within 0.001 of their
+# simulated P, where no Monte Carlo could tell "between" from "on" the bound.
+LU_BOUNDS_DEPTH = 10
+# depths of the "published vs ours" table (every depth 1-20 is in the claims and figure)
+LU_TABLE_DEPTHS = (2, 5, 10, 20)
 
 
 @dataclass(frozen=True)
@@ -51,11 +79,14 @@ class Config:
     bootstrap: int = 1000  # resamples for the interval of Kendall's τ
     train_steps: int = 600
     batch_size: int = 64
+    # random nets per width in Lu et al.'s setting (their widths and depths); enough for
+    # a Wilson interval of ±0.003 at most, well inside LU_TOLERANCE
+    lu_nets: int = 100_000
     seed: int = 0
 
     @classmethod
     def quick(cls) -> Config:
-        return cls(widths=(2, 4), max_depth=10, nets=400, inputs=16,
+        return cls(widths=(2, 4), max_depth=10, nets=400, inputs=16, lu_nets=20_000,
                    train_activations=("relu", "leaky_relu"), learning_rates=(0.01, 0.1, 1.0),
                    train_seeds=5, train_steps=100, bootstrap=200)
 
@@ -66,21 +97,66 @@ def death_depths(width: int, config: Config, inputs: int, seed: int) -> np.ndarr
     import torch
 
     generator = torch.Generator().manual_seed(seed)
-    n = config.nets
-    x = (torch.rand(n, inputs, config.input_dim, generator=generator) * 2 - 1) * math.sqrt(3)
-    died_at = torch.full((n,), config.max_depth + 1, dtype=torch.int64)
-    fan_in = config.input_dim
-    for layer in range(1, config.max_depth + 1):
+    x = (torch.rand(config.nets, inputs, config.input_dim, generator=generator) * 2 - 1) \
+        * math.sqrt(3)
+    return first_dead_layer(x, width, config.max_depth, config.bias_std, generator)
+
+
+def first_dead_layer(x: torch.Tensor, width: int, max_depth: int, bias_std: float,
+                     generator: torch.Generator) -> np.ndarray:
+    """Push ``x`` (nets, inputs, input_dim) through one random He-normal ReLU net per row;
+    for each net the first hidden layer whose units are all zero on every input
+    (``max_depth + 1`` when none is)."""
+    import torch
+
+    n, _, fan_in = x.shape
+    died_at = torch.full((n,), max_depth + 1, dtype=torch.int64)
+    for layer in range(1, max_depth + 1):
         # He-normal weights: symmetric, variance 2/fan_in
         w = torch.randn(n, fan_in, width, generator=generator) * math.sqrt(2.0 / fan_in)
         x = torch.matmul(x, w)
-        if config.bias_std > 0:
-            x = x + torch.randn(n, 1, width, generator=generator) * config.bias_std
+        if bias_std > 0:
+            x = x + torch.randn(n, 1, width, generator=generator) * bias_std
         x = torch.relu(x)
-        dead_now = (x == 0).flatten(1).all(dim=1) & (died_at > config.max_depth)
+        dead_now = (x == 0).flatten(1).all(dim=1) & (died_at > max_depth)
         died_at[dead_now] = layer
         fan_in = width
     return died_at.numpy()
+
+
+def born_dead_lu_setting(config: Config, published: PublishedBornDead,
+                         progress: ProgressFn | None = None) -> dict:
+    """P(born dead) at 1..20 hidden layers in Lu et al.'s setting, beside their numbers.
+
+    One input, no biases, He-normal weights (their figure says only "symmetric
+    distributions"; without biases the scale of the weights cannot matter, only the shape
+    of their law). The inputs are the two ends of [-√3, √3], which is exact for the
+    whole interval: a bias-free ReLU net with one input is positively homogeneous,
+    N(x) = x·N(1) for x > 0 and |x|·N(-1) for x < 0, so it is constant on the interval
+    exactly when both ends die.
+    """
+    import torch
+
+    depths = np.arange(1, published.max_hidden_layers + 1)
+    n = config.lu_nets
+    widths: dict[str, dict[str, list[float]]] = {}
+    for k, width in enumerate(published.widths):
+        generator = torch.Generator().manual_seed(config.seed * 7919 + 101 * width + 1)
+        ends = torch.tensor([[math.sqrt(3)], [-math.sqrt(3)]]).expand(n, 2, 1)
+        died_at = first_dead_layer(ends, width, len(depths), 0.0, generator)
+        dead = (died_at[None, :] <= depths[:, None]).sum(axis=1)
+        low, high = wilson_interval(dead, n)
+        widths[str(width)] = {
+            "dead": dead.tolist(), "p": (dead / n).tolist(),
+            "low": low.tolist(), "high": high.tolist(),
+            "published": list(published.simulated[width]),
+            "lower_bound": [lower_bound(width, int(d)) for d in depths],
+            "upper_bound": [upper_bound(width, int(d)) for d in depths],
+        }
+        if progress:
+            progress(0.3 + 0.15 * (k + 1) / len(published.widths),
+                     f"Lu et al.'s setting: width {width}")
+    return {"hidden_layers": depths.tolist(), "nets": n, "widths": widths}
 
 
 def born_dead_curves(config: Config, progress: ProgressFn | None) -> dict:
@@ -106,7 +182,7 @@ def born_dead_curves(config: Config, progress: ProgressFn | None) -> dict:
         low, high = wilson_interval(dead_point, config.nets, z=z)
         point["low_check"], point["high_check"] = low.tolist(), high.tolist()
         if progress:
-            progress(0.4 * (k + 1) / len(config.widths), f"born dead: width {width}")
+            progress(0.3 * (k + 1) / len(config.widths), f"born dead: width {width}")
     return curves
 
 
@@ -156,7 +232,8 @@ def dead_after_training(config: Config, progress: ProgressFn | None) -> dict:
             "diverged": (~ok).sum(axis=1).tolist(),
         }
         if progress:
-            progress(0.4 + 0.6 * (k + 1) / len(config.train_activations), f"training: {name}")
+            progress(0.45 + 0.55 * (k + 1) / len(config.train_activations),
+                     f"training: {name}")
     return {"learning_rates": list(config.learning_rates), "activations": results}
 
 
@@ -174,6 +251,7 @@ def _torch_backend():  # small indirection keeps the import lazy
 def run(config: Config, progress: ProgressFn | None = None) -> Result:
     start = time.perf_counter()
     born = born_dead_curves(config, progress)
+    lu = born_dead_lu_setting(config, LU_2019_BORN_DEAD, progress)
     trained = dead_after_training(config, progress)
 
     deepest = config.max_depth
@@ -207,6 +285,9 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
         detail="a check of the Monte Carlo estimator itself; Wilson intervals with a joint "
         "99.9 % level over all cells (Bonferroni), so a miss means a bug rather than bad "
         "luck"))
+    claims.extend(lu_published_claims(lu, LU_2019_BORN_DEAD))
+    claims.append(lu_bounds_claim(lu))
+    claims.append(lu_bounds_transcription_check(LU_2019_BORN_DEAD))
 
     acts = trained["activations"]
     lr_rows = [[name, *[_cell(m, d, config.train_seeds) for m, d in
@@ -236,16 +317,141 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
                 rows=rows,
                 caption=f"P(born dead), {config.nets} random nets per width, "
                 f"{config.inputs} inputs on [-√3, √3]^{config.input_dim}."),
+            "lu_2019_born_dead": lu_table(lu, LU_2019_BORN_DEAD),
             "dead_after_training": Table(
                 columns=["activation", *[f"lr {lr}" for lr in config.learning_rates]],
                 rows=lr_rows,
                 caption=f"Mean fraction of dead hidden units after {config.train_steps} SGD "
                 f"steps on digits (64-100-100-10, He init, {config.train_seeds} seeds)."),
         },
-        curves={"born_dead": born, "training": trained},
+        curves={"born_dead": born, "lu_2019": lu, "training": trained},
         claims=claims,
         seconds=time.perf_counter() - start,
     )
+
+
+def lu_published_claims(lu: dict, published: PublishedBornDead,
+                        tolerance: float = LU_TOLERANCE) -> list[Claim]:
+    """One claim per width of Lu et al.'s figure: their simulated P(born dead) at every
+    depth 1..20 against ours, judged by the estimate rule at the depth whose verdict is
+    the lowest (ties: the depth where our interval reaches furthest from theirs), so the
+    claim is reproduced only when every depth is."""
+    n = lu["nets"]
+    claims = []
+    for width in published.widths:
+        ours = lu["widths"][str(width)]
+
+        def weakness(i: int, ours: dict = ours, width: int = width) -> tuple[int, float]:
+            theirs = published.value(width, i + 1)
+            verdict = rule.estimate_verdict(theirs, ours["p"][i],
+                                            (ours["low"][i], ours["high"][i]), tolerance)
+            reach = max(theirs - ours["low"][i], ours["high"][i] - theirs)
+            return rule.VERDICT_RANK[verdict], -reach
+
+        i = min(range(len(ours["p"])), key=weakness)
+        depth = i + 1
+        gaps = [abs(p - q) for p, q in zip(ours["p"], published.simulated[width],
+                                           strict=True)]
+        claims.append(Claim.estimate(
+            f"A net of width {width} (d_in = 1, no biases) is born dead with the "
+            f"probabilities Lu et al. simulated at 1–{published.max_hidden_layers} hidden "
+            "layers", published.source, published.value(width, depth),
+            tolerance=tolerance, measured=ours["p"][i], interval=(ours["low"][i],
+                                                                  ours["high"][i]),
+            seeds=n,
+            quantity=f"P(born dead) at {depth} hidden layers, width {width} (the depth of "
+            f"1–{published.max_hidden_layers} where ours and theirs agree least)",
+            detail=f"tolerance ±{tolerance:g}: half a marker of their figure, which states "
+            f"no number of nets; their values read off it to ±{published.reading:g}; {n} "
+            f"random nets per width, Wilson intervals; largest |ours − theirs| over the "
+            f"{len(gaps)} depths: {max(gaps):.4f}"))
+    return claims
+
+
+def lu_bounds_claim(lu: dict, depth: int = LU_BOUNDS_DEPTH) -> Claim:
+    """'P(born dead) lies between the bounds of their theorem', at ``depth`` hidden layers
+    for every width: at each (width, side) an exact one-sided binomial test against the
+    bound; the claim rests on the weakest of them (an intersection-union test, so no
+    correction for their number is needed)."""
+    from actlab.lab.verdict import TestResult
+
+    n = lu["nets"]
+    i = depth - 1
+    tests = []
+    for width, c in lu["widths"].items():
+        dead = c["dead"][i]
+        low, high = c["low"][i], c["high"][i]
+        for side, bound in (("lower", c["lower_bound"][i]), ("upper", c["upper_bound"][i])):
+            if side == "lower":
+                result = rule.binomial_test(dead, n, "greater", bound)
+                margin, interval = dead / n - bound, (low - bound, high - bound)
+            else:
+                result = rule.binomial_test(dead, n, "less", bound)
+                margin, interval = bound - dead / n, (bound - high, bound - low)
+            tests.append((result.p_value, -margin, width, side, margin, interval))
+    p, _, width, side, margin, interval = max(tests)
+    inside = sum(lo <= p_ <= up
+                 for c in lu["widths"].values()
+                 for p_, lo, up in zip(c["p"], c["lower_bound"], c["upper_bound"],
+                                       strict=True))
+    cells = sum(len(c["p"]) for c in lu["widths"].values())
+    deepest = len(lu["hidden_layers"])
+    result = TestResult(margin, p, interval, n,
+                        f"exact binomial against the nearer bound (one-sided), the weakest "
+                        f"of {len(tests)}")
+    return Claim.from_test(
+        f"P(born dead) lies between the lower and upper bounds of their theorem (d_in = 1, "
+        f"no biases), at {depth} hidden layers for every width", LU_2019,
+        "between the bounds", result, direction="greater",
+        quantity=f"P(born dead) minus the nearer bound at {depth} hidden layers (the "
+        f"smallest margin: width {width}, {side} bound)",
+        detail=f"{n} nets per width; over every depth 1–{deepest}, {inside} of {cells} "
+        "(width, depth) estimates lie between the bounds (the lower bound is attained at 1 "
+        "and 2 hidden layers)")
+
+
+def lu_bounds_transcription_check(published: PublishedBornDead) -> Claim:
+    """Their bounds as we evaluate them against the bound curves drawn in their figure:
+    arithmetic, so a check (it tests our transcription of the theorem)."""
+    gaps = [abs(f(width, depth) - drawn)
+            for width, by_depth in published.plotted_bounds.items()
+            for depth, pair in by_depth.items()
+            for f, drawn in zip((lower_bound, upper_bound), pair, strict=True)]
+    limit = 2 * published.reading
+    return Claim.check(
+        "Their theorem's bounds, evaluated here, are the bound curves drawn in their figure",
+        LU_2019, f"within ±{limit:g} (twice the reading precision)",
+        f"largest difference {max(gaps):.4f} over {len(gaps)} points",
+        holds=max(gaps) <= limit,
+        detail="upper 1 − (1 − 2^−N)^h and their lower bound for h hidden layers, at "
+        f"2, 5, 10 and 20 hidden layers and widths {', '.join(map(str, published.widths))}")
+
+
+def lu_table(lu: dict, published: PublishedBornDead,
+             tolerance: float = LU_TOLERANCE) -> Table:
+    """'Published vs ours' at a few of the depths they report, with the per-cell verdict
+    of the estimate rule."""
+    rows = []
+    for width in published.widths:
+        ours = lu["widths"][str(width)]
+        for depth in (d for d in LU_TABLE_DEPTHS if d <= published.max_hidden_layers):
+            i = depth - 1
+            theirs = published.value(width, depth)
+            interval = (ours["low"][i], ours["high"][i])
+            rows.append([width, depth, theirs, round(ours["p"][i], 4),
+                         f"[{interval[0]:.4f}, {interval[1]:.4f}]",
+                         round(ours["lower_bound"][i], 4), round(ours["upper_bound"][i], 4),
+                         rule.estimate_verdict(theirs, ours["p"][i], interval, tolerance)])
+    return Table(
+        columns=["width", "hidden layers", "Lu et al. (read off)", "ours", "our 95 % interval",
+                 "their lower bound", "their upper bound", f"verdict (±{tolerance:g})"],
+        rows=rows,
+        caption=f"P(born dead) in Lu et al.'s setting (d_in = 1, no biases, symmetric "
+        f"weights): their simulated values beside ours ({lu['nets']} nets per width, "
+        f"Wilson 95 % intervals). Theirs are read off the {published.where} to "
+        f"±{published.reading:g}; width 10 is among the widths they report. Every depth "
+        f"1–{published.max_hidden_layers} is in the claims and the figure; the table shows "
+        f"{', '.join(map(str, LU_TABLE_DEPTHS))}.")
 
 
 def _width_claim(born: dict, narrow: str, wide: str, config: Config) -> Claim:

@@ -9,7 +9,11 @@ from actlab.lab.result import Result
 
 
 def figures(result: Result) -> dict[str, Figure]:
-    return {"born_dead": _born_dead(result), "dead_after_training": _trained(result)}
+    shown = {"born_dead": _born_dead(result)}
+    if "lu_2019" in result.curves:  # results saved before the comparison existed lack it
+        shown["lu_2019_born_dead"] = _lu_2019(result)
+    shown["dead_after_training"] = _trained(result)
+    return shown
 
 
 def _born_dead(result: Result) -> Figure:
@@ -34,6 +38,32 @@ def _born_dead(result: Result) -> Figure:
         ax.legend(fontsize=7)
     fig.suptitle(f"Deep ReLU nets born dead: {cfg['nets']} random He-normal nets per width, "
                  "95 % Wilson intervals")
+    return fig
+
+
+def _lu_2019(result: Result) -> Figure:
+    """Ours (line and 95 % band) beside Lu et al.'s simulated points and their bounds."""
+    lu = result.curves["lu_2019"]
+    depths = np.asarray(lu["hidden_layers"])
+    fig = Figure(figsize=(8.2, 4.2), layout="constrained")
+    ax = fig.subplots()
+    markers = "soDv^<>"
+    for k, (width, c) in enumerate(lu["widths"].items()):
+        line, = ax.plot(depths, c["p"], lw=1.2, label=f"width {width}: ours")
+        colour = line.get_color()
+        ax.fill_between(depths, c["low"], c["high"], color=colour, alpha=0.25, lw=0)
+        ax.plot(depths, c["published"], ls="none", marker=markers[k % len(markers)], ms=4,
+                mfc="none", color=colour, label=f"width {width}: Lu et al.")
+        ax.plot(depths, c["lower_bound"], ls=":", lw=0.9, color=colour)
+        ax.plot(depths, c["upper_bound"], ls="--", lw=0.9, color=colour)
+    ax.set_xlabel("hidden layers")
+    ax.set_ylabel("P(born dead)")
+    ax.set_xticks(depths[depths % 2 == 0])
+    ax.set_title(f"Lu et al.'s setting (one input, no biases): {lu['nets']} nets per width;\n"
+                 "markers: their simulation; dotted / dashed: their lower / upper bound",
+                 fontsize=9)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
 

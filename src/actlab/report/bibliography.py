@@ -49,7 +49,12 @@ REFERENCES: tuple[Reference, ...] = (
               "LeCun"),
     Reference("lu2019", "L. Lu, Y. Shin, Y. Su, G. E. Karniadakis", 2019,
               "Dying ReLU and initialization: theory and numerical examples",
-              "arXiv:1903.06733; Commun. Comput. Phys. 28 (2020)", "Lu"),
+              "arXiv:1903.06733; Commun. Comput. Phys. 28 (2020) 1671–1706. The dying-ReLU "
+              "experiment's published born-dead values and bounds are the figure "
+              "'probability vs # hidden layers' (widths 2, 3, 4, 5, 10; 1–20 hidden layers) "
+              "and the theorem for one input as the authors presented them in the talk "
+              "'Collapse of deep and narrow ReLU neural nets' (ICERM Scientific Machine "
+              "Learning workshop, 2019), slides 16–17", "Lu"),
     Reference("minsky1969", "M. Minsky, S. Papert", 1969, "Perceptrons", "MIT Press",
               "Minsky"),
     Reference("misra2019", "D. Misra", 2019,
