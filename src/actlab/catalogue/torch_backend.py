@@ -11,6 +11,9 @@ computes the same stable formula in a single pass:
   never σ(1 - σ) or 1 - tanh², which lose the tails.
 * softplus is ``F.softplus(x, β, threshold=40)``: log1p(e^(βx))/β below the threshold,
   x above it, where log1p(e^(βx))/β = x + log1p(e^-βx)/β rounds to x (e^-40 ≈ 4e-18).
+
+The elementary functions (tanh, exp, expm1, log, arctan, ...) run NumPy's SIMD kernels
+on CPU tensors where those are faster than PyTorch's (torch_numpy_kernels.py).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import math
 
 import torch
 import torch.nn.functional as F
+
+from actlab.catalogue.torch_numpy_kernels import numpy_unary
 
 Tensor = torch.Tensor
 
@@ -80,34 +85,44 @@ class TorchBackend:
 
     # --- elementary functions -------------------------------------------------
     def exp(self, x: Tensor) -> Tensor:
-        return torch.exp(x)
+        out = numpy_unary("exp", x)
+        return torch.exp(x) if out is None else out
 
     def expm1(self, x: Tensor) -> Tensor:
-        return torch.expm1(x)
+        out = numpy_unary("expm1", x)
+        return torch.expm1(x) if out is None else out
 
     def log(self, x: Tensor) -> Tensor:
-        return torch.log(x)
+        out = numpy_unary("log", x)
+        return torch.log(x) if out is None else out
 
     def log1p(self, x: Tensor) -> Tensor:
-        return torch.log1p(x)
+        out = numpy_unary("log1p", x)
+        return torch.log1p(x) if out is None else out
 
     def sqrt(self, x: Tensor) -> Tensor:
-        return torch.sqrt(x)
+        out = numpy_unary("sqrt", x)
+        return torch.sqrt(x) if out is None else out
 
     def tanh(self, x: Tensor) -> Tensor:
-        return torch.tanh(x)
+        out = numpy_unary("tanh", x)
+        return torch.tanh(x) if out is None else out
 
     def cosh(self, x: Tensor) -> Tensor:
-        return torch.cosh(x)
+        out = numpy_unary("cosh", x)
+        return torch.cosh(x) if out is None else out
 
     def sin(self, x: Tensor) -> Tensor:
-        return torch.sin(x)
+        out = numpy_unary("sin", x)
+        return torch.sin(x) if out is None else out
 
     def cos(self, x: Tensor) -> Tensor:
-        return torch.cos(x)
+        out = numpy_unary("cos", x)
+        return torch.cos(x) if out is None else out
 
     def arctan(self, x: Tensor) -> Tensor:
-        return torch.atan(x)
+        out = numpy_unary("arctan", x)
+        return torch.atan(x) if out is None else out
 
     def erf(self, x: Tensor) -> Tensor:
         return torch.erf(x)
