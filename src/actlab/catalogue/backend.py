@@ -95,6 +95,8 @@ class Backend(Protocol):
     # --- fused sequences of a library's kernels (None: compute the formula as written) -
     def gelu_fused(self, x: Array, approximate: str) -> Array | None: ...
     def gelu_prime_fused(self, x: Array, approximate: str, g: Array) -> Array | None: ...
+    def gelu_and_prime_fused(self, x: Array,
+                             approximate: str) -> tuple[Array, Array] | None: ...
 
 
 # np.where branches on every element: on a mask of random signs (an activation's input)
@@ -323,6 +325,10 @@ class NumpyBackend:
         return None
 
     def gelu_prime_fused(self, x: NDArray, approximate: str, g: NDArray) -> NDArray | None:
+        return None
+
+    def gelu_and_prime_fused(self, x: NDArray,
+                             approximate: str) -> tuple[NDArray, NDArray] | None:
         return None
 
 

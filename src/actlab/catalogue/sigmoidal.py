@@ -108,6 +108,14 @@ class Sigmoid(Activation):
     def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.sigmoid_prime(x, g)  # g folded into the fused passes
 
+    # to_torch(): σ'(x) = σ(x)·σ(-x) from the forward's σ(x) costs one fused pass in
+    # forward, where recomputing it from x in backward costs two
+    saves_derivative = True
+
+    def value_and_grad(self, x: Array, p: Mapping[str, Any],
+                       xp: Backend) -> tuple[Array, Array]:
+        return xp.sigmoid_and_prime(x)
+
     def torch_native(self) -> nn.Module | None:
         # not the native module: nn.Sigmoid differentiates from its output, σ(1-σ), which loses all
         # relative accuracy in the tails;

@@ -146,6 +146,16 @@ class GELU(Activation):
         fused = xp.gelu_prime_fused(x, p["approximate"], g)
         return g * self._stable_grad(x, p, xp) if fused is None else fused
 
+    # to_torch(): Φ(x) (an erfc, the costly kernel) serves the value and the derivative
+    saves_derivative = True
+
+    def value_and_grad(self, x: Array, p: Mapping[str, Any],
+                       xp: Backend) -> tuple[Array, Array]:
+        fused = xp.gelu_and_prime_fused(x, p["approximate"])
+        if fused is None:
+            return self.forward(x, p, xp), self.grad(x, p, xp)
+        return fused
+
     @staticmethod
     def _stable_forward(x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         if p["approximate"] == "tanh":

@@ -286,3 +286,22 @@ class TorchBackend:
         x_phi = xc * xc
         x_phi.mul_(-0.5).exp_().mul_(_INV_SQRT_2PI).mul_(xc)
         return torch.erfc(xc * -_SQRT1_2).mul_(0.5).add_(x_phi).mul_(g)
+
+    def gelu_and_prime_fused(self, x: Tensor,
+                             approximate: str) -> tuple[Tensor, Tensor] | None:
+        """(x·Φ(x), Φ(x) + x·φ(x)) sharing one erfc, φ(x) = e^(-x²/2)/√(2π)."""
+        if approximate == "tanh" or (torch.is_grad_enabled() and x.requires_grad):
+            return None
+        # in-place steps on two temporaries: every fresh tensor costs its page faults
+        xl = torch.clamp(x, min=-NORMAL_GATE_CLIP)  # Φ is exactly 0 below: -inf -> -0
+        cdf = torch.mul(xl, -_SQRT1_2).erfc_().mul_(0.5)  # accurate in the lower tail
+        y = cdf * xl  # Φ·x last: no overflow
+        # e^(-x²/2), 0 at ±inf; -x²/2 rounded once, as in npdf (its error, x²·ε, is the
+        # tail's own condition number; scaling it for exp2 would round it again)
+        e = torch.square(xl).mul_(-0.5)
+        if numpy_unary("exp", e, out=e) is None:
+            e.exp_()
+        # x·φ(x) on x clipped to 40, where e is exactly 0 (no inf·0 at +inf)
+        e.mul_(xl.clamp_(max=NORMAL_GATE_CLIP)).mul_(_INV_SQRT_2PI)
+        dy = cdf.add_(e)
+        return y, dy

@@ -39,9 +39,9 @@ NUMPY_SPEEDUP: dict[tuple[str, torch.dtype], float] = {
 }
 
 
-def numpy_unary(name: str, x: torch.Tensor) -> torch.Tensor | None:
-    """``np.<name>(x)`` written into a fresh tensor where NumPy's kernel is the faster
-    one for ``x``, else None (the caller then uses PyTorch's kernel)."""
+def numpy_unary(name: str, x: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor | None:
+    """``np.<name>(x)`` written into ``out`` (default: a fresh tensor) where NumPy's kernel
+    is the faster one for ``x``, else None (the caller then uses PyTorch's kernel)."""
     speedup = NUMPY_SPEEDUP.get((name, x.dtype))
     if (speedup is None or x.device.type != "cpu" or x.is_neg() or x.is_conj()
             or (x.requires_grad and torch.is_grad_enabled())):
@@ -49,7 +49,8 @@ def numpy_unary(name: str, x: torch.Tensor) -> torch.Tensor | None:
     threads = 1 if x.numel() < GRAIN_SIZE else torch.get_num_threads()
     if speedup <= threads:
         return None
-    out = torch.empty_like(x)  # a dense input's strides; an expanded one's: contiguous
+    if out is None:
+        out = torch.empty_like(x)  # a dense input's strides; an expanded one's: contiguous
     with np.errstate(all="ignore"):  # exp overflows to inf, log(0) is -inf: as torch
         getattr(np, name)(x.detach().numpy(), out=out.numpy())
     return out

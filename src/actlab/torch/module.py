@@ -3,9 +3,11 @@
 Native PyTorch module when one is exactly the same function (it is fastest);
 otherwise :class:`ActivationModule`, whose autograd function saves only the
 input and recomputes the analytic derivative in backward (the memory-efficient
-pattern of timm's ``activations_me.py``).  Entries with learnable parameters
-run their formula through ordinary autograd so that the parameters get
-gradients.  float16/bfloat16 inputs are computed in float32 and cast back.
+pattern of timm's ``activations_me.py``), or, for entries whose accurate derivative
+shares the forward's costly kernels (``saves_derivative``), computes the derivative
+in forward and saves it instead: one tensor the size of the input either way.
+Entries with learnable parameters run their formula through ordinary autograd so
+that the parameters get gradients.  float16/bfloat16 inputs are computed in float32 and cast back.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 import torch
 from torch import nn
+from torch.autograd.function import once_differentiable
 
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import torch_backend
@@ -35,6 +38,27 @@ class SavedInputFunction(torch.autograd.Function):
         (x,) = ctx.saved_tensors
         act: Activation = ctx.act
         return act.vjp_(x, grad_out, act.params, torch_backend()), None
+
+
+class SavedDerivativeFunction(torch.autograd.Function):
+    """y = f(x) for entries with ``saves_derivative``: computes f'(x) beside f(x), sharing
+    the costly kernels, and saves it (one tensor the size of x, as the saved input
+    would be); backward is one multiplication.  Once differentiable: to autograd the
+    saved f'(x) is a constant, so a second derivative would be silently wrong."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor, act: Activation) -> torch.Tensor:  # type: ignore[override]
+        if not ctx.needs_input_grad[0]:  # inference: no derivative to compute
+            return act.forward(x, act.params, torch_backend())
+        y, dy = act.value_and_grad(x, act.params, torch_backend())
+        ctx.save_for_backward(dy)
+        return y
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx: Any, grad_out: torch.Tensor) -> tuple[torch.Tensor, None]:  # type: ignore[override]
+        (dy,) = ctx.saved_tensors
+        return grad_out * dy, None
 
 
 class SavedInputParamFunction(torch.autograd.Function):
@@ -107,6 +131,8 @@ class ActivationModule(nn.Module):
             for name in self._learnable:
                 params[name] = getattr(self, name).to(x.dtype)
             y = self.act.forward(x, params, torch_backend())
+        elif self.act.saves_derivative:
+            y = SavedDerivativeFunction.apply(x, self.act)
         else:
             y = SavedInputFunction.apply(x, self.act)
         return y.to(in_dtype) if in_dtype in _LOW_PRECISION else y
