@@ -444,6 +444,15 @@ class Exponential(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.exp(x)
 
+    # to_torch(): the derivative is the value itself, so the module saves its output
+    # (as torch.exp does) instead of recomputing exp from the input in backward
+    saves_derivative = True
+
+    def value_and_grad(self, x: Array, p: Mapping[str, Any],
+                       xp: Backend) -> tuple[Array, Array]:
+        y = xp.exp(x)
+        return y, y
+
 
 @register
 class Log1mexp(Activation):
