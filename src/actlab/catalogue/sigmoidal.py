@@ -119,7 +119,7 @@ class Sigmoid(Activation):
     def torch_native(self) -> nn.Module | None:
         # not the native module: nn.Sigmoid differentiates from its output, σ(1-σ), which loses all
         # relative accuracy in the tails;
-        # the saved-input autograd function gives the accurate NumPy numbers
+        # actlab's autograd function gives the accurate NumPy numbers
         return None
 
 
@@ -170,7 +170,7 @@ class Tanh(Activation):
     def torch_native(self) -> nn.Module | None:
         # not the native module: nn.Tanh differentiates from its output, 1 - tanh², which loses all
         # relative accuracy in the tails;
-        # the saved-input autograd function gives the accurate NumPy numbers
+        # actlab's autograd function gives the accurate NumPy numbers
         return None
 
 
@@ -219,7 +219,7 @@ class Softsign(Activation):
     def torch_native(self) -> nn.Module | None:
         # not the native module: nn.Softsign's autograd derivative cancels to 0 for |x| > 1e16 (true
         # 1/(1+|x|)²);
-        # the saved-input autograd function gives the accurate NumPy numbers
+        # actlab's autograd function gives the accurate NumPy numbers
         return None
 
 
@@ -558,7 +558,7 @@ class TanhShrink(Activation):
     def torch_native(self) -> nn.Module | None:
         # not the native module: nn.Tanhshrink computes x - tanh x, which cancels near 0 (float32:
         # 1e-4 relative error at x = 0.013);
-        # the saved-input autograd function gives the accurate NumPy numbers
+        # actlab's autograd function gives the accurate NumPy numbers
         return None
 
 

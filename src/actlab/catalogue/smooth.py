@@ -178,7 +178,7 @@ class GELU(Activation):
     def torch_native(self) -> nn.Module | None:
         # not the native module: nn.GELU computes ½x(1 + erf) / ½x(1 + tanh), which cancel in the
         # left tail (0 at x = -10 in float64, true -7.6e-23);
-        # the saved-input autograd function gives the accurate NumPy numbers
+        # actlab's autograd function gives the accurate NumPy numbers
         return None
 
 
