@@ -1,0 +1,87 @@
+"""The speed paths of ``to_torch()`` keep the tails: sigmoid's and gelu's derivative
+computed in forward (σ(x)·σ(-x) from the forward's σ(x); gelu's erfc shared), the
+exponential's saved output, and tanh through NumPy's SIMD kernel are held to the
+accuracy criterion against the 50-digit reference far out in the tails, where the
+shortcuts PyTorch takes (σ(1 - σ), 1 - tanh², ½(1 + erf)) round to 0 or 1."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+import torch
+
+import actlab
+from catalogue.helpers import failure_mask, reference_values
+
+# (entry, dtype, inputs): deep in the tails, yet above the dtype's absolute-error floor
+# (1e-35 / 1e-287) in the function or the derivative checked
+TAIL_CASES = [
+    ("sigmoid", torch.float32, [-80.0, -30.0, -9.0, 9.0, 30.0, 80.0]),
+    ("sigmoid", torch.float64, [-700.0, -300.0, -40.0, 40.0, 300.0, 700.0]),
+    ("gelu", torch.float32, [-12.0, -9.0, -5.0, -1e-3, 5.0, 12.0]),
+    ("gelu", torch.float64, [-30.0, -20.0, -9.0, -1e-9, 9.0, 30.0]),
+    ("exponential", torch.float32, [-80.0, -30.0, 30.0, 88.0]),
+    ("exponential", torch.float64, [-700.0, -300.0, 300.0, 709.0]),
+    ("tanh", torch.float32, [-40.0, -9.0, -3e-4, 1e-6, 9.0, 40.0]),
+    ("tanh", torch.float64, [-300.0, -20.0, -1e-3, 1e-12, 20.0, 300.0]),
+]
+
+
+def _kappa(x: np.ndarray, f: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """|x f'(x) / f(x)| of the reference f, by central differences (generous: x 10)."""
+    h = 1e-7 * np.abs(x)
+    slope = (f(x + h) - f(x - h)) / (2 * h)
+    with np.errstate(all="ignore"):
+        return np.nan_to_num(np.abs(x * slope / f(x)), nan=0.0) * 10
+
+
+@pytest.mark.parametrize(("name", "dtype", "points"), TAIL_CASES,
+                         ids=[f"{n}-{str(d)[6:]}" for n, d, _ in TAIL_CASES])
+def test_module_value_and_gradient_meet_the_criterion_in_the_tails(
+        name: str, dtype: torch.dtype, points: list[float]) -> None:
+    act = actlab.get(name)
+    x = torch.tensor(points, dtype=dtype, requires_grad=True)
+    y = act.to_torch()(x)
+    y.backward(torch.ones_like(y))
+    assert x.grad is not None
+    xs = x.detach().double().numpy()
+    np_dtype = np.float32 if dtype == torch.float32 else np.float64
+    for which, computed in (("f", y.detach()), ("df", x.grad)):
+        def ref(v: np.ndarray, which: str = which) -> np.ndarray:
+            return reference_values(name, act.params, which, v)
+
+        true = ref(xs)
+        bad = failure_mask(computed.double().numpy(), true, _kappa(xs, ref), np_dtype)
+        assert not bad.any(), (
+            f"{name} {which} {dtype}: x={xs[bad]}, got {computed.double().numpy()[bad]}, "
+            f"true {true[bad]}")
+
+
+def test_sigmoid_gradient_far_in_the_tails_is_not_rounded_away() -> None:
+    """σ'(30) in float32 and σ'(700) in float64: e^-30 and e^-700 to a few ulps, where
+    torch's σ(1 - σ) gives exactly 0."""
+    for dtype, at, eps in ((torch.float32, 30.0, 1e-6), (torch.float64, 700.0, 1e-13)):
+        x = torch.tensor([at, -at], dtype=dtype, requires_grad=True)
+        actlab.get("sigmoid").to_torch()(x).sum().backward()
+        assert x.grad is not None
+        exact = np.exp(-at) / (1 + np.exp(-at)) ** 2  # float64: e^-700 ≈ 9.9e-305 is normal
+        np.testing.assert_allclose(x.grad.double().numpy(), [exact, exact], rtol=eps)
+        x_torch = torch.tensor([at], dtype=dtype, requires_grad=True)
+        torch.sigmoid(x_torch).sum().backward()
+        assert x_torch.grad is not None and float(x_torch.grad[0]) == 0.0  # what it fixes
+
+
+def test_exponential_module_saves_its_output() -> None:
+    """The derivative of e^x is the output itself: the module saves y, not x."""
+    seen: list[int] = []
+
+    def pack(t: torch.Tensor) -> torch.Tensor:
+        seen.append(t.untyped_storage().data_ptr())
+        return t
+
+    x = torch.randn(100, requires_grad=True)
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        y = actlab.get("exponential").to_torch()(x)
+    assert seen == [y.untyped_storage().data_ptr()]
