@@ -85,3 +85,24 @@ def test_exponential_module_saves_its_output() -> None:
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         y = actlab.get("exponential").to_torch()(x)
     assert seen == [y.untyped_storage().data_ptr()]
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("name", ["sigmoid", "gelu", "exponential", "tanh"])
+def test_module_limits_at_infinity_and_nan_are_the_numpy_ones(name: str,
+                                                             dtype: torch.dtype) -> None:
+    """±inf, NaN and huge finite inputs (whose squares or exponentials overflow), alone
+    and mixed into a large ordinary tensor (the fast paths check for them once)."""
+    act = actlab.get(name)
+    huge = float(torch.finfo(dtype).max)
+    special = [-np.inf, np.inf, np.nan, -1e30, 1e30, 0.0]
+    finite = [-huge, huge, -1e30, 1e30, -1e19, 1e19]
+    ordinary = list(np.linspace(-50.0, 50.0, 5000))
+    for values in (special, special + ordinary, finite + ordinary):
+        x = torch.tensor(values, dtype=dtype, requires_grad=True)
+        y = act.to_torch()(x)
+        y.backward(torch.ones_like(y))
+        assert x.grad is not None
+        xs = x.detach().numpy()
+        np.testing.assert_array_equal(y.detach().numpy()[:6], act(xs)[:6])
+        np.testing.assert_array_equal(x.grad.numpy()[:6], act.derivative(xs)[:6])

@@ -292,16 +292,17 @@ class TorchBackend:
         """(x·Φ(x), Φ(x) + x·φ(x)) sharing one erfc, φ(x) = e^(-x²/2)/√(2π)."""
         if approximate == "tanh" or (torch.is_grad_enabled() and x.requires_grad):
             return None
-        # in-place steps on two temporaries: every fresh tensor costs its page faults
-        xl = torch.clamp(x, min=-NORMAL_GATE_CLIP)  # Φ is exactly 0 below: -inf -> -0
-        cdf = torch.mul(xl, -_SQRT1_2).erfc_().mul_(0.5)  # accurate in the lower tail
-        y = cdf * xl  # Φ·x last: no overflow
-        # e^(-x²/2), 0 at ±inf; -x²/2 rounded once, as in npdf (its error, x²·ε, is the
-        # tail's own condition number; scaling it for exp2 would round it again)
-        e = torch.square(xl).mul_(-0.5)
+        # in-place steps, one temporary: every fresh tensor costs its page faults.  Only
+        # ±inf needs x clipped to ±40 (Φ·x and x·φ would be 0·inf there; for finite x
+        # Φ and φ underflow to exactly 0 first): one reduction tells whether there is any
+        xc = torch.clamp(x, -NORMAL_GATE_CLIP, NORMAL_GATE_CLIP) if has_non_finite(x) else x
+        cdf = torch.mul(xc, -_SQRT1_2).erfc_().mul_(0.5)  # accurate in the lower tail
+        # Φ·x last (no overflow); above the clip Φ is exactly 1: x itself (+inf stays inf)
+        y = cdf * x if xc is x else torch.where(x > NORMAL_GATE_CLIP, x, cdf * xc)
+        # e^(-x²/2); -x²/2 rounded once, as in npdf (its error, x²·ε, is the tail's own
+        # condition number; scaling it for exp2 would round it again)
+        e = torch.square(xc).mul_(-0.5)
         if numpy_unary("exp", e, out=e) is None:
             e.exp_()
-        # x·φ(x) on x clipped to 40, where e is exactly 0 (no inf·0 at +inf)
-        e.mul_(xl.clamp_(max=NORMAL_GATE_CLIP)).mul_(_INV_SQRT_2PI)
-        dy = cdf.add_(e)
+        dy = cdf.add_(e.mul_(xc).mul_(_INV_SQRT_2PI))
         return y, dy
