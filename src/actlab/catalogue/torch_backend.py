@@ -211,8 +211,10 @@ class TorchBackend:
         return torch.arange(1, n + 1, dtype=x.dtype, device=x.device).reshape(shape)
 
     def keep_nan(self, x: Tensor, y: Tensor) -> Tensor:
-        if not x.requires_grad and not has_non_finite(x):
-            return y  # no NaN input (the usual case): no select at all
+        # outside a graph (an autograd function's forward and backward run without grad
+        # mode, though their input requires grad) and no NaN input: no select at all
+        if not (torch.is_grad_enabled() and x.requires_grad) and not has_non_finite(x):
+            return y
         return torch.where(torch.isnan(x), x, y)
 
     def gated(self, x: Tensor, gate: Tensor) -> Tensor:
