@@ -36,6 +36,7 @@ NORMAL_GATE_CLIP = 40.0  # |x| beyond which Φ(x) is exactly 0 or 1 and φ(x) ex
 GELU_TANH_CLIP = 100.0  # |x| beyond which the tanh-GELU gate σ(2u) is exactly 0 or 1
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _softplus_backward = torch.ops.aten.softplus_backward
+_softplus_backward_over = torch.ops.aten.softplus_backward.grad_input  # its out= form
 
 
 # torch.where branches on every element: on a mask of random signs (an activation's input)
@@ -73,8 +74,17 @@ def has_non_finite(x: Tensor) -> bool:
     return x.numel() > 0 and not bool(torch.isfinite(x.sum()))
 
 
-def scaled_sigmoid_times(g: Tensor, x: Tensor, beta: float) -> Tensor:
-    """g·σ(βx) in one fused pass (see the module docstring)."""
+def in_graph(*tensors: Tensor) -> bool:
+    """Whether autograd records operations on these tensors (then no in-place steps)."""
+    return torch.is_grad_enabled() and any(t.requires_grad for t in tensors)
+
+
+def scaled_sigmoid_times(g: Tensor, x: Tensor, beta: float, *, over_g: bool = False) -> Tensor:
+    """g·σ(βx) in one fused pass (see the module docstring); ``over_g``: written over g,
+    a temporary of the caller's of the result's shape, outside a graph.  A fresh tensor
+    costs its page faults: at 10^7 elements about as much as the pass itself."""
+    if over_g and not in_graph(g, x):
+        return _softplus_backward_over(g, x, beta, SIGMOID_SATURATES, grad_input=g)
     return _softplus_backward(g, x, beta, SIGMOID_SATURATES)
 
 
@@ -247,7 +257,7 @@ class TorchBackend:
     def sigmoid_prime(self, x: Tensor, g: Tensor | None = None) -> Tensor:
         """σ(x)σ(-x)·g in two fused passes (σ(x) itself when g is None)."""
         first = torch.sigmoid(x) if g is None else scaled_sigmoid_times(g, x, 1.0)
-        return scaled_sigmoid_times(first, x, -1.0)
+        return scaled_sigmoid_times(first, x, -1.0, over_g=True)
 
     def sigmoid_and_prime(self, x: Tensor) -> tuple[Tensor, Tensor]:
         s = torch.sigmoid(x)
@@ -255,8 +265,13 @@ class TorchBackend:
 
     def sech2(self, x: Tensor, g: Tensor | None = None) -> Tensor:
         """sech²(x)·g = 4σ(2x)σ(-2x)·g in fused passes."""
-        first = torch.sigmoid(2.0 * x) if g is None else scaled_sigmoid_times(g, x, 2.0)
-        return scaled_sigmoid_times(first, x, -2.0).mul_(4.0)
+        if g is not None:
+            first = scaled_sigmoid_times(g, x, 2.0)
+        elif in_graph(x):
+            first = torch.sigmoid(2.0 * x)
+        else:
+            first = torch.sigmoid_(x * 2.0)
+        return scaled_sigmoid_times(first, x, -2.0, over_g=True).mul_(4.0)
 
     def ndtr(self, x: Tensor) -> Tensor:
         """Φ(x) = erfc(-x/√2)/2, accurate in the lower tail (torch.special.ndtr is not)."""
