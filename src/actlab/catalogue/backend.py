@@ -79,6 +79,9 @@ class Backend(Protocol):
     def cumsum(self, x: Array, axis: int) -> Array: ...
     def arange_like(self, x: Array, axis: int) -> Array: ...
     def keep_nan(self, x: Array, y: Array) -> Array: ...
+    def inside(self, x: Array, lo: float, hi: float, slope: float) -> Array:
+        """slope on the open interval (lo, hi), 0 outside and at its ends; NaN -> NaN."""
+        ...
     def gated(self, x: Array, gate: Array) -> Array: ...
 
     # --- stable compound helpers ---------------------------------------------------
@@ -259,6 +262,9 @@ class NumpyBackend:
                 and y.dtype == np.result_type(x, y):
             return y
         return np.where(nan, x, y)
+
+    def inside(self, x: NDArray, lo: float, hi: float, slope: float) -> NDArray:
+        return self.keep_nan(x, self.astype_like((x > lo) & (x < hi), x) * slope)
 
     def gated(self, x: NDArray, gate: NDArray) -> NDArray:
         """x·gate, with 0·(±inf) taken as a zero of the sign of x (the gate's limit wins).

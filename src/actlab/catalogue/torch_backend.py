@@ -37,6 +37,7 @@ GELU_TANH_CLIP = 100.0  # |x| beyond which the tanh-GELU gate σ(2u) is exactly 
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _softplus_backward = torch.ops.aten.softplus_backward
 _softplus_backward_over = torch.ops.aten.softplus_backward.grad_input  # its out= form
+_hardtanh_backward = torch.ops.aten.hardtanh_backward
 
 
 # torch.where branches on every element: on a mask of random signs (an activation's input)
@@ -226,6 +227,15 @@ class TorchBackend:
         if not (torch.is_grad_enabled() and x.requires_grad) and not has_non_finite(x):
             return y
         return torch.where(torch.isnan(x), x, y)
+
+    def inside(self, x: Tensor, lo: float, hi: float, slope: float) -> Tensor:
+        """slope on (lo, hi), 0 outside; NaN -> NaN.  Outside a graph one pass of
+        hardtanh_backward (grad where lo < x < hi, else 0) over the slope broadcast from
+        one element, where the comparisons, the & and the cast cost five."""
+        if in_graph(x):
+            return self.keep_nan(x, ((x > lo) & (x < hi)).to(x.dtype) * slope)
+        slopes = torch.full((), slope, dtype=x.dtype).expand_as(x)
+        return self.keep_nan(x, _hardtanh_backward(slopes, x, lo, hi))
 
     def gated(self, x: Tensor, gate: Tensor) -> Tensor:
         """x·gate, with 0·(±inf) taken as a zero of the sign of x (the gate's limit wins).
