@@ -63,3 +63,19 @@ def test_pytorchs_threads_win_where_numpys_speedup_is_smaller(
     torch.set_num_threads(2)
     assert kernels.numpy_unary("exp", large) is None
     assert kernels.numpy_unary("exp", small) is not None
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_inside_on_pytorch_is_numpys_including_the_ends_and_nan(dtype: type) -> None:
+    """Backend.inside: PyTorch's one hardtanh_backward pass gives NumPy's comparisons
+    exactly: 0 at the interval's ends and outside, the slope inside, NaN kept."""
+    from actlab.catalogue.backend import NUMPY
+
+    lo, hi = -3.0, 3.0
+    edges = [lo, hi, np.nextafter(dtype(lo), dtype(0)), np.nextafter(dtype(hi), dtype(0)),
+             np.nextafter(dtype(lo), dtype(-9)), np.nextafter(dtype(hi), dtype(9)),
+             0.0, -np.inf, np.inf, np.nan, 1e30, -1e30]
+    x = np.array(edges + list(np.linspace(-5, 5, 5000)), dtype=dtype)
+    ours = torch_backend().inside(torch.from_numpy(x), lo, hi, 1.0 / 6.0).numpy()
+    np.testing.assert_array_equal(ours, NUMPY.inside(x, lo, hi, 1.0 / 6.0))
+    assert ours[2] == ours[3] == dtype(1.0 / 6.0) and ours[0] == ours[1] == 0.0
