@@ -1,6 +1,7 @@
-"""NumPy's SIMD kernels on CPU tensors (torch_numpy_kernels.py): used only where
-listed as faster than PyTorch's at the thread count PyTorch would use, never inside
-an autograd graph, and giving NumPy's very numbers."""
+"""The PyTorch back end's fast paths give NumPy's very numbers: NumPy's SIMD kernels on
+CPU tensors (torch_numpy_kernels.py), used only where listed as faster than PyTorch's at
+the thread count PyTorch would use and never inside an autograd graph; and
+``Backend.inside`` as one hardtanh_backward pass."""
 
 from __future__ import annotations
 
