@@ -22,11 +22,18 @@ TAIL_CASES = [
     ("sigmoid", torch.float64, [-700.0, -300.0, -40.0, 40.0, 300.0, 700.0]),
     ("gelu", torch.float32, [-12.0, -9.0, -5.0, -1e-3, 5.0, 12.0]),
     ("gelu", torch.float64, [-30.0, -20.0, -9.0, -1e-9, 9.0, 30.0]),
+    ("gelu_tanh", torch.float32, [-9.0, -7.0, -5.0, -1e-3, 5.0, 12.0]),
+    ("gelu_tanh", torch.float64, [-18.0, -12.0, -5.0, -1e-9, 9.0, 30.0]),
     ("exponential", torch.float32, [-80.0, -30.0, 30.0, 88.0]),
     ("exponential", torch.float64, [-700.0, -300.0, 300.0, 709.0]),
     ("tanh", torch.float32, [-40.0, -9.0, -3e-4, 1e-6, 9.0, 40.0]),
     ("tanh", torch.float64, [-300.0, -20.0, -1e-3, 1e-12, 20.0, 300.0]),
 ]
+
+
+def _entry(name: str) -> actlab.Activation:
+    """The entry of a case name ("gelu_tanh": gelu with approximate="tanh")."""
+    return actlab.get("gelu", approximate="tanh") if name == "gelu_tanh" else actlab.get(name)
 
 
 def _kappa(x: np.ndarray, f: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
@@ -41,7 +48,7 @@ def _kappa(x: np.ndarray, f: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
                          ids=[f"{n}-{str(d)[6:]}" for n, d, _ in TAIL_CASES])
 def test_module_value_and_gradient_meet_the_criterion_in_the_tails(
         name: str, dtype: torch.dtype, points: list[float]) -> None:
-    act = actlab.get(name)
+    act = _entry(name)
     x = torch.tensor(points, dtype=dtype, requires_grad=True)
     y = act.to_torch()(x)
     y.backward(torch.ones_like(y))
@@ -50,7 +57,7 @@ def test_module_value_and_gradient_meet_the_criterion_in_the_tails(
     np_dtype = np.float32 if dtype == torch.float32 else np.float64
     for which, computed in (("f", y.detach()), ("df", x.grad)):
         def ref(v: np.ndarray, which: str = which) -> np.ndarray:
-            return reference_values(name, act.params, which, v)
+            return reference_values(act.name, act.params, which, v)
 
         true = ref(xs)
         bad = failure_mask(computed.double().numpy(), true, _kappa(xs, ref), np_dtype)
@@ -88,12 +95,12 @@ def test_exponential_module_saves_its_output() -> None:
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-@pytest.mark.parametrize("name", ["sigmoid", "gelu", "exponential", "tanh"])
+@pytest.mark.parametrize("name", ["sigmoid", "gelu", "gelu_tanh", "exponential", "tanh"])
 def test_module_limits_at_infinity_and_nan_are_the_numpy_ones(name: str,
                                                              dtype: torch.dtype) -> None:
     """±inf, NaN and huge finite inputs (whose squares or exponentials overflow), alone
     and mixed into a large ordinary tensor (the fast paths check for them once)."""
-    act = actlab.get(name)
+    act = _entry(name)
     huge = float(torch.finfo(dtype).max)
     special = [-np.inf, np.inf, np.nan, -1e30, 1e30, 0.0]
     finite = [-huge, huge, -1e30, 1e30, -1e19, 1e19]

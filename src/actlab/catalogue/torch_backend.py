@@ -316,9 +316,12 @@ class TorchBackend:
 
     def gelu_and_prime_fused(self, x: Tensor,
                              approximate: str) -> tuple[Tensor, Tensor] | None:
-        """(x·Φ(x), Φ(x) + x·φ(x)) sharing one erfc, φ(x) = e^(-x²/2)/√(2π)."""
-        if approximate == "tanh" or (torch.is_grad_enabled() and x.requires_grad):
+        """(x·Φ(x), Φ(x) + x·φ(x)) sharing one erfc, φ(x) = e^(-x²/2)/√(2π); tanh: (x·σ(2u),
+        σ(2u) + x·σ'(2u)·2u') sharing σ(2u)."""
+        if in_graph(x):
             return None
+        if approximate == "tanh":
+            return self._gelu_tanh_and_prime(x)
         # in-place steps, one temporary: every fresh tensor costs its page faults.  Only
         # ±inf needs x clipped to ±40 (Φ·x and x·φ would be 0·inf there; for finite x
         # Φ and φ underflow to exactly 0 first): one reduction tells whether there is any
@@ -332,4 +335,18 @@ class TorchBackend:
         if numpy_unary("exp", e, out=e) is None:
             e.exp_()
         dy = cdf.add_(e.mul_(xc).mul_(_INV_SQRT_2PI))
+        return y, dy
+
+    @staticmethod
+    def _gelu_tanh_and_prime(x: Tensor) -> tuple[Tensor, Tensor]:
+        # on x clipped to ±100, beyond which σ(2u) is exactly 0 or 1 and σ'(2u) exactly 0
+        # (no inf·0; u's cube cannot overflow); y takes x itself where finite
+        xc = torch.clamp(x, -GELU_TANH_CLIP, GELU_TANH_CLIP)
+        x2 = torch.square(xc)
+        two_u = torch.mul(x2, GELU_TANH_CUBIC).add_(1.0).mul_(xc).mul_(2.0 * _SQRT_2_OVER_PI)
+        gate = torch.sigmoid(two_u)
+        gate_prime = scaled_sigmoid_times(gate, two_u, -1.0, over_g=False)  # σ(2u)σ(-2u)
+        y = gate * x if not has_non_finite(x) else torch.where(x > GELU_TANH_CLIP, x, gate * xc)
+        two_du = x2.mul_(3.0 * GELU_TANH_CUBIC).add_(1.0).mul_(2.0 * _SQRT_2_OVER_PI)
+        dy = gate_prime.mul_(two_du).mul_(xc).add_(gate)
         return y, dy
