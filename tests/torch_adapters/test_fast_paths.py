@@ -113,3 +113,24 @@ def test_module_limits_at_infinity_and_nan_are_the_numpy_ones(name: str,
         xs = x.detach().numpy()
         np.testing.assert_array_equal(y.detach().numpy()[:6], act(xs)[:6])
         np.testing.assert_array_equal(x.grad.numpy()[:6], act.derivative(xs)[:6])
+
+
+@pytest.mark.parametrize("low", [torch.float16, torch.bfloat16])
+@pytest.mark.parametrize("name", ["sigmoid", "gelu", "exponential"])
+def test_half_precision_gradient_is_the_float32_one_rounded_once(
+        name: str, low: torch.dtype) -> None:
+    """float16/bfloat16 through the saved-derivative function: value and gradient (for
+    any cotangent) are float32's, rounded once to the input's dtype."""
+    module = actlab.get(name).to_torch()
+    rng = np.random.default_rng(5)
+    x_low = torch.tensor(rng.normal(0, 3, 2000)).to(low).requires_grad_(True)
+    g_low = torch.tensor(rng.normal(0, 1, 2000)).to(low)
+    y_low = module(x_low)
+    y_low.backward(g_low)
+    x32 = x_low.detach().float().requires_grad_(True)
+    y32 = module(x32)
+    y32.backward(g_low.float())
+    assert x_low.grad is not None and x32.grad is not None
+    assert y_low.dtype == x_low.grad.dtype == low
+    torch.testing.assert_close(y_low, y32.detach().to(low), rtol=0, atol=0)
+    torch.testing.assert_close(x_low.grad, x32.grad.to(low), rtol=0, atol=0)
