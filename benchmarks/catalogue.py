@@ -603,6 +603,42 @@ def route_table(names: list[str], n: int, dtypes: list[Any], repeat: int) -> str
     return "\n".join(lines)
 
 
+NUMPY_KERNELS = ("tanh", "arctan", "expm1", "cosh", "log", "exp", "log1p", "sqrt", "sin",
+                 "cos")
+
+
+def numpy_kernel_table(n: int, repeat: int) -> str:
+    """NumPy's ufunc into a fresh tensor's memory against PyTorch's kernel, per unary
+    function and dtype, interleaved: the speed-ups behind
+    torch_numpy_kernels.NUMPY_SPEEDUP (listed where > 1; NumPy runs on one thread)."""
+    import torch
+
+    from actlab.catalogue import torch_numpy_kernels
+
+    head = f"{'kernel':<9}{'dtype':<9}{'torch ms':>10}{'numpy ms':>10}{'speedup':>9}  listed"
+    lines = [head, "-" * len(head)]
+    for dtype in (torch.float32, torch.float64):
+        x = torch.from_numpy(np.random.default_rng(0).standard_normal(n) * 3.0).to(dtype)
+        positive = x.abs() + 0.01  # log, log1p, sqrt
+        for name in NUMPY_KERNELS:
+            arg = positive if name in ("log", "log1p", "sqrt") else x
+            torch_fn = getattr(torch, "atan" if name == "arctan" else name)
+            numpy_fn = getattr(np, name)
+
+            def on_numpy(arg: Any = arg, numpy_fn: Any = numpy_fn) -> None:
+                out = torch.empty_like(arg)
+                numpy_fn(arg.numpy(), out=out.numpy())
+
+            best = interleaved_best({"torch": lambda a=arg, f=torch_fn: f(a),
+                                     "numpy": on_numpy}, repeat)
+            speedup = best["torch"] / best["numpy"]
+            listed = (name, dtype) in torch_numpy_kernels.NUMPY_SPEEDUP
+            lines.append(f"{name:<9}{str(dtype).removeprefix('torch.'):<9}"
+                         f"{best['torch'] * 1e3:>10.3f}{best['numpy'] * 1e3:>10.3f}"
+                         f"{speedup:>9.2f}  {'yes' if listed else 'no'}")
+    return "\n".join(lines)
+
+
 def module_table(rows: list[ModuleRow]) -> str:
     head = (f"{'name':<17}{'dtype':<9}{'n':>9}  {'to_torch':<12}{'ms':>9}{'native ms':>11}"
             f"{'naive ms':>10}{'/native':>9}{'/naive':>8}  target")
@@ -736,6 +772,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--routes", action="store_true",
                         help="which route, NumPy or PyTorch, is faster for act(x) + "
                         "act.derivative(x) per entry and dtype (at --n, --threads)")
+    parser.add_argument("--numpy-kernels", action="store_true",
+                        help="NumPy's unary kernels against PyTorch's on CPU tensors (at --n, "
+                        "--threads): the speed-ups torch_numpy_kernels.NUMPY_SPEEDUP lists")
     parser.add_argument("--modules-only", action="store_true",
                         help="--speed: the module table only (no NumPy-vs-torch table)")
     parser.add_argument("--sizes", default="100000,1000000,10000000",
@@ -751,7 +790,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    global NUMPY_CLOCK
+    global NUMPY_CLOCK, SPEED_CLOCK
     NUMPY_CLOCK = time.thread_time if args.clock == "cpu" else time.perf_counter
     names = actlab.names()
     if args.only:
@@ -761,12 +800,23 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.speed:
         return speed_main(args, names, dtypes)
+    if args.numpy_kernels:
+        import torch
+
+        if args.threads > 0:
+            torch.set_num_threads(args.threads)
+        if torch.get_num_threads() == 1 and args.clock == "cpu":
+            SPEED_CLOCK = time.thread_time
+        print(f"NumPy ufunc into a fresh tensor / torch's kernel, n = {args.n:,}, best of "
+              f"{args.repeat} interleaved, numpy {np.__version__}, torch {torch.__version__} "
+              f"with {torch.get_num_threads()} thread(s)")
+        print(numpy_kernel_table(args.n, args.repeat))
+        return 0
     if args.routes:
         import torch
 
         if args.threads > 0:
             torch.set_num_threads(args.threads)
-        global SPEED_CLOCK
         if torch.get_num_threads() == 1 and args.clock == "cpu":
             SPEED_CLOCK = time.thread_time
         print(route_table(names, args.n, dtypes, args.repeat))

@@ -38,9 +38,28 @@ SAVED_INPUT = [n for n in actlab.names()
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 @pytest.mark.parametrize("name", SAVED_INPUT)
 def test_the_autograd_function_saves_only_its_input(name: str, dtype: torch.dtype) -> None:
+    """Or, for entries that compute their derivative in forward, that derivative alone:
+    one tensor the size of the input either way."""
     x = torch.randn(64, 16, dtype=dtype, requires_grad=True)
     saved = saved_storages(actlab.get(name).to_torch(), x)
-    assert saved == [(x.untyped_storage().data_ptr(), x.untyped_storage().nbytes())]
+    if actlab.entry(name).saves_derivative:
+        assert [size for _, size in saved] == [x.untyped_storage().nbytes()]
+    else:
+        assert saved == [(x.untyped_storage().data_ptr(), x.untyped_storage().nbytes())]
+
+
+@pytest.mark.parametrize("name", [n for n in SAVED_INPUT if actlab.entry(n).saves_derivative])
+def test_a_saved_derivative_is_computed_only_when_a_gradient_is_needed(name: str) -> None:
+    """Without a gradient to compute (inference, no_grad) nothing is saved, and with one
+    the second derivative is refused (the saved f'(x) is a constant to autograd)."""
+    module = actlab.get(name).to_torch()
+    assert saved_storages(module, torch.randn(64)) == []
+    with torch.no_grad():
+        assert saved_storages(module, torch.randn(64, requires_grad=True)) == []
+    x = torch.randn(8, dtype=torch.float64, requires_grad=True)
+    (grad,) = torch.autograd.grad(module(x).sum(), x, create_graph=True)
+    with pytest.raises(RuntimeError, match=r"once_differentiable|does not require grad"):
+        torch.autograd.grad(grad.sum(), x)
 
 
 def test_half_precision_saves_one_float32_copy_of_the_input() -> None:

@@ -99,6 +99,11 @@ class Activation:
     doc: ClassVar[Documentation]
     # alias -> parameter values it fixes, e.g. {"swish_1": {}} ; resolved by the registry
     aliases: ClassVar[dict[str, dict[str, Any]]] = {}
+    # to_torch()'s autograd function computes the derivative in forward, beside the value
+    # (value_and_grad), and saves it instead of the input, so that backward is one
+    # multiplication: for entries whose accurate derivative from the input alone would
+    # repeat the forward's costly kernels (sigmoid, gelu)
+    saves_derivative: ClassVar[bool] = False
 
     def __init__(self, **params: Any) -> None:
         known = {p.name: p for p in self.parameters}
@@ -142,6 +147,11 @@ class Activation:
 
     def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return g * self.grad(x, p, xp)
+
+    def value_and_grad(self, x: Array, p: Mapping[str, Any],
+                       xp: Backend) -> tuple[Array, Array]:
+        """(f(x), f'(x)) (override where the two share work)."""
+        return self.forward(x, p, xp), self.grad(x, p, xp)
 
     def param_grads(self, x: Array, g: Array, p: Mapping[str, Any],
                     xp: Backend) -> dict[str, Array] | None:

@@ -79,6 +79,9 @@ class Backend(Protocol):
     def cumsum(self, x: Array, axis: int) -> Array: ...
     def arange_like(self, x: Array, axis: int) -> Array: ...
     def keep_nan(self, x: Array, y: Array) -> Array: ...
+    def inside(self, x: Array, lo: float, hi: float, slope: float) -> Array:
+        """slope on the open interval (lo, hi), 0 outside and at its ends; NaN -> NaN."""
+        ...
     def gated(self, x: Array, gate: Array) -> Array: ...
 
     # --- stable compound helpers ---------------------------------------------------
@@ -95,6 +98,8 @@ class Backend(Protocol):
     # --- fused sequences of a library's kernels (None: compute the formula as written) -
     def gelu_fused(self, x: Array, approximate: str) -> Array | None: ...
     def gelu_prime_fused(self, x: Array, approximate: str, g: Array) -> Array | None: ...
+    def gelu_and_prime_fused(self, x: Array,
+                             approximate: str) -> tuple[Array, Array] | None: ...
 
 
 # np.where branches on every element: on a mask of random signs (an activation's input)
@@ -258,6 +263,9 @@ class NumpyBackend:
             return y
         return np.where(nan, x, y)
 
+    def inside(self, x: NDArray, lo: float, hi: float, slope: float) -> NDArray:
+        return self.keep_nan(x, self.astype_like((x > lo) & (x < hi), x) * slope)
+
     def gated(self, x: NDArray, gate: NDArray) -> NDArray:
         """x·gate, with 0·(±inf) taken as a zero of the sign of x (the gate's limit wins).
 
@@ -323,6 +331,10 @@ class NumpyBackend:
         return None
 
     def gelu_prime_fused(self, x: NDArray, approximate: str, g: NDArray) -> NDArray | None:
+        return None
+
+    def gelu_and_prime_fused(self, x: NDArray,
+                             approximate: str) -> tuple[NDArray, NDArray] | None:
         return None
 
 

@@ -51,7 +51,7 @@ KERAS_JAX = "Keras 3 / JAX"
 
 def _inside(x: Array, lo: float, hi: float, slope: float, xp: Backend) -> Array:
     """slope on the open interval (lo, hi), 0 outside and at the corners; NaN -> NaN."""
-    return xp.keep_nan(x, xp.astype_like((x > lo) & (x < hi), x) * slope)
+    return xp.inside(x, lo, hi, slope)
 
 
 def _corner_kinks(lo: float, hi: float, f_lo: float, f_hi: float) -> tuple[Kink, Kink]:

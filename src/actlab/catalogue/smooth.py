@@ -146,6 +146,16 @@ class GELU(Activation):
         fused = xp.gelu_prime_fused(x, p["approximate"], g)
         return g * self._stable_grad(x, p, xp) if fused is None else fused
 
+    # to_torch(): Φ(x) (an erfc, the costly kernel) serves the value and the derivative
+    saves_derivative = True
+
+    def value_and_grad(self, x: Array, p: Mapping[str, Any],
+                       xp: Backend) -> tuple[Array, Array]:
+        fused = xp.gelu_and_prime_fused(x, p["approximate"])
+        if fused is None:
+            return self.forward(x, p, xp), self.grad(x, p, xp)
+        return fused
+
     @staticmethod
     def _stable_forward(x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         if p["approximate"] == "tanh":
@@ -168,7 +178,7 @@ class GELU(Activation):
     def torch_native(self) -> nn.Module | None:
         # not the native module: nn.GELU computes ½x(1 + erf) / ½x(1 + tanh), which cancel in the
         # left tail (0 at x = -10 in float64, true -7.6e-23);
-        # the saved-input autograd function gives the accurate NumPy numbers
+        # actlab's autograd function gives the accurate NumPy numbers
         return None
 
 

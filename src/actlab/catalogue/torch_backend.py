@@ -11,6 +11,9 @@ computes the same stable formula in a single pass:
   never σ(1 - σ) or 1 - tanh², which lose the tails.
 * softplus is ``F.softplus(x, β, threshold=40)``: log1p(e^(βx))/β below the threshold,
   x above it, where log1p(e^(βx))/β = x + log1p(e^-βx)/β rounds to x (e^-40 ≈ 4e-18).
+
+The elementary functions (tanh, exp, expm1, log, arctan, ...) run NumPy's SIMD kernels
+on CPU tensors where those are faster than PyTorch's (torch_numpy_kernels.py).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import math
 
 import torch
 import torch.nn.functional as F
+
+from actlab.catalogue.torch_numpy_kernels import numpy_unary
 
 Tensor = torch.Tensor
 
@@ -31,6 +36,8 @@ NORMAL_GATE_CLIP = 40.0  # |x| beyond which Φ(x) is exactly 0 or 1 and φ(x) ex
 GELU_TANH_CLIP = 100.0  # |x| beyond which the tanh-GELU gate σ(2u) is exactly 0 or 1
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _softplus_backward = torch.ops.aten.softplus_backward
+_softplus_backward_over = torch.ops.aten.softplus_backward.grad_input  # its out= form
+_hardtanh_backward = torch.ops.aten.hardtanh_backward
 
 
 # torch.where branches on every element: on a mask of random signs (an activation's input)
@@ -68,8 +75,17 @@ def has_non_finite(x: Tensor) -> bool:
     return x.numel() > 0 and not bool(torch.isfinite(x.sum()))
 
 
-def scaled_sigmoid_times(g: Tensor, x: Tensor, beta: float) -> Tensor:
-    """g·σ(βx) in one fused pass (see the module docstring)."""
+def in_graph(*tensors: Tensor) -> bool:
+    """Whether autograd records operations on these tensors (then no in-place steps)."""
+    return torch.is_grad_enabled() and any(t.requires_grad for t in tensors)
+
+
+def scaled_sigmoid_times(g: Tensor, x: Tensor, beta: float, *, over_g: bool = False) -> Tensor:
+    """g·σ(βx) in one fused pass (see the module docstring); ``over_g``: written over g,
+    a temporary of the caller's of the result's shape, outside a graph.  A fresh tensor
+    costs its page faults: at 10^7 elements about as much as the pass itself."""
+    if over_g and not in_graph(g, x):
+        return _softplus_backward_over(g, x, beta, SIGMOID_SATURATES, grad_input=g)
     return _softplus_backward(g, x, beta, SIGMOID_SATURATES)
 
 
@@ -80,34 +96,44 @@ class TorchBackend:
 
     # --- elementary functions -------------------------------------------------
     def exp(self, x: Tensor) -> Tensor:
-        return torch.exp(x)
+        out = numpy_unary("exp", x)
+        return torch.exp(x) if out is None else out
 
     def expm1(self, x: Tensor) -> Tensor:
-        return torch.expm1(x)
+        out = numpy_unary("expm1", x)
+        return torch.expm1(x) if out is None else out
 
     def log(self, x: Tensor) -> Tensor:
-        return torch.log(x)
+        out = numpy_unary("log", x)
+        return torch.log(x) if out is None else out
 
     def log1p(self, x: Tensor) -> Tensor:
-        return torch.log1p(x)
+        out = numpy_unary("log1p", x)
+        return torch.log1p(x) if out is None else out
 
     def sqrt(self, x: Tensor) -> Tensor:
-        return torch.sqrt(x)
+        out = numpy_unary("sqrt", x)
+        return torch.sqrt(x) if out is None else out
 
     def tanh(self, x: Tensor) -> Tensor:
-        return torch.tanh(x)
+        out = numpy_unary("tanh", x)
+        return torch.tanh(x) if out is None else out
 
     def cosh(self, x: Tensor) -> Tensor:
-        return torch.cosh(x)
+        out = numpy_unary("cosh", x)
+        return torch.cosh(x) if out is None else out
 
     def sin(self, x: Tensor) -> Tensor:
-        return torch.sin(x)
+        out = numpy_unary("sin", x)
+        return torch.sin(x) if out is None else out
 
     def cos(self, x: Tensor) -> Tensor:
-        return torch.cos(x)
+        out = numpy_unary("cos", x)
+        return torch.cos(x) if out is None else out
 
     def arctan(self, x: Tensor) -> Tensor:
-        return torch.atan(x)
+        out = numpy_unary("arctan", x)
+        return torch.atan(x) if out is None else out
 
     def erf(self, x: Tensor) -> Tensor:
         return torch.erf(x)
@@ -196,9 +222,20 @@ class TorchBackend:
         return torch.arange(1, n + 1, dtype=x.dtype, device=x.device).reshape(shape)
 
     def keep_nan(self, x: Tensor, y: Tensor) -> Tensor:
-        if not x.requires_grad and not has_non_finite(x):
-            return y  # no NaN input (the usual case): no select at all
+        # outside a graph (an autograd function's forward and backward run without grad
+        # mode, though their input requires grad) and no NaN input: no select at all
+        if not (torch.is_grad_enabled() and x.requires_grad) and not has_non_finite(x):
+            return y
         return torch.where(torch.isnan(x), x, y)
+
+    def inside(self, x: Tensor, lo: float, hi: float, slope: float) -> Tensor:
+        """slope on (lo, hi), 0 outside; NaN -> NaN.  Outside a graph one pass of
+        hardtanh_backward (grad where lo < x < hi, else 0) over the slope broadcast from
+        one element, where the comparisons, the & and the cast cost five."""
+        if in_graph(x):
+            return self.keep_nan(x, ((x > lo) & (x < hi)).to(x.dtype) * slope)
+        slopes = torch.full((), slope, dtype=x.dtype).expand_as(x)
+        return self.keep_nan(x, _hardtanh_backward(slopes, x, lo, hi))
 
     def gated(self, x: Tensor, gate: Tensor) -> Tensor:
         """x·gate, with 0·(±inf) taken as a zero of the sign of x (the gate's limit wins).
@@ -230,7 +267,7 @@ class TorchBackend:
     def sigmoid_prime(self, x: Tensor, g: Tensor | None = None) -> Tensor:
         """σ(x)σ(-x)·g in two fused passes (σ(x) itself when g is None)."""
         first = torch.sigmoid(x) if g is None else scaled_sigmoid_times(g, x, 1.0)
-        return scaled_sigmoid_times(first, x, -1.0)
+        return scaled_sigmoid_times(first, x, -1.0, over_g=True)
 
     def sigmoid_and_prime(self, x: Tensor) -> tuple[Tensor, Tensor]:
         s = torch.sigmoid(x)
@@ -238,8 +275,13 @@ class TorchBackend:
 
     def sech2(self, x: Tensor, g: Tensor | None = None) -> Tensor:
         """sech²(x)·g = 4σ(2x)σ(-2x)·g in fused passes."""
-        first = torch.sigmoid(2.0 * x) if g is None else scaled_sigmoid_times(g, x, 2.0)
-        return scaled_sigmoid_times(first, x, -2.0).mul_(4.0)
+        if g is not None:
+            first = scaled_sigmoid_times(g, x, 2.0)
+        elif in_graph(x):
+            first = torch.sigmoid(2.0 * x)
+        else:
+            first = torch.sigmoid_(x * 2.0)
+        return scaled_sigmoid_times(first, x, -2.0, over_g=True).mul_(4.0)
 
     def ndtr(self, x: Tensor) -> Tensor:
         """Φ(x) = erfc(-x/√2)/2, accurate in the lower tail (torch.special.ndtr is not)."""
@@ -271,3 +313,40 @@ class TorchBackend:
         x_phi = xc * xc
         x_phi.mul_(-0.5).exp_().mul_(_INV_SQRT_2PI).mul_(xc)
         return torch.erfc(xc * -_SQRT1_2).mul_(0.5).add_(x_phi).mul_(g)
+
+    def gelu_and_prime_fused(self, x: Tensor,
+                             approximate: str) -> tuple[Tensor, Tensor] | None:
+        """(x·Φ(x), Φ(x) + x·φ(x)) sharing one erfc, φ(x) = e^(-x²/2)/√(2π); tanh: (x·σ(2u),
+        σ(2u) + x·σ'(2u)·2u') sharing σ(2u)."""
+        if in_graph(x):
+            return None
+        if approximate == "tanh":
+            return self._gelu_tanh_and_prime(x)
+        # in-place steps, one temporary: every fresh tensor costs its page faults.  Only
+        # ±inf needs x clipped to ±40 (Φ·x and x·φ would be 0·inf there; for finite x
+        # Φ and φ underflow to exactly 0 first): one reduction tells whether there is any
+        xc = torch.clamp(x, -NORMAL_GATE_CLIP, NORMAL_GATE_CLIP) if has_non_finite(x) else x
+        cdf = torch.mul(xc, -_SQRT1_2).erfc_().mul_(0.5)  # accurate in the lower tail
+        # Φ·x last (no overflow); above the clip Φ is exactly 1: x itself (+inf stays inf)
+        y = cdf * x if xc is x else torch.where(x > NORMAL_GATE_CLIP, x, cdf * xc)
+        # e^(-x²/2); -x²/2 rounded once, as in npdf (its error, x²·ε, is the tail's own
+        # condition number; scaling it for exp2 would round it again)
+        e = torch.square(xc).mul_(-0.5)
+        if numpy_unary("exp", e, out=e) is None:
+            e.exp_()
+        dy = cdf.add_(e.mul_(xc).mul_(_INV_SQRT_2PI))
+        return y, dy
+
+    @staticmethod
+    def _gelu_tanh_and_prime(x: Tensor) -> tuple[Tensor, Tensor]:
+        # on x clipped to ±100, beyond which σ(2u) is exactly 0 or 1 and σ'(2u) exactly 0
+        # (no inf·0; u's cube cannot overflow); y takes x itself where finite
+        xc = torch.clamp(x, -GELU_TANH_CLIP, GELU_TANH_CLIP)
+        x2 = torch.square(xc)
+        two_u = torch.mul(x2, GELU_TANH_CUBIC).add_(1.0).mul_(xc).mul_(2.0 * _SQRT_2_OVER_PI)
+        gate = torch.sigmoid(two_u)
+        gate_prime = scaled_sigmoid_times(gate, two_u, -1.0, over_g=False)  # σ(2u)σ(-2u)
+        y = gate * x if not has_non_finite(x) else torch.where(x > GELU_TANH_CLIP, x, gate * xc)
+        two_du = x2.mul_(3.0 * GELU_TANH_CUBIC).add_(1.0).mul_(2.0 * _SQRT_2_OVER_PI)
+        dy = gate_prime.mul_(two_du).mul_(xc).add_(gate)
+        return y, dy

@@ -3,9 +3,11 @@
 Native PyTorch module when one is exactly the same function (it is fastest);
 otherwise :class:`ActivationModule`, whose autograd function saves only the
 input and recomputes the analytic derivative in backward (the memory-efficient
-pattern of timm's ``activations_me.py``).  Entries with learnable parameters
-run their formula through ordinary autograd so that the parameters get
-gradients.  float16/bfloat16 inputs are computed in float32 and cast back.
+pattern of timm's ``activations_me.py``), or, for entries whose accurate derivative
+shares the forward's costly kernels (``saves_derivative``), computes the derivative
+in forward and saves it instead: one tensor the size of the input either way.
+Entries with learnable parameters run their formula through ordinary autograd so
+that the parameters get gradients.  float16/bfloat16 inputs are computed in float32 and cast back.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 import torch
 from torch import nn
+from torch.autograd.function import once_differentiable
 
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import torch_backend
@@ -35,6 +38,35 @@ class SavedInputFunction(torch.autograd.Function):
         (x,) = ctx.saved_tensors
         act: Activation = ctx.act
         return act.vjp_(x, grad_out, act.params, torch_backend()), None
+
+
+class SavedDerivativeFunction(torch.autograd.Function):
+    """y = f(x) for entries with ``saves_derivative``: computes f'(x) beside f(x), sharing
+    the costly kernels, and saves it (one tensor the size of x, as the saved input
+    would be); backward is one multiplication.  Once differentiable: to autograd the
+    saved f'(x) is a constant, so a second derivative would be silently wrong.
+
+    float16/bfloat16 inputs are converted here, not by autograd around the function:
+    backward then multiplies the float32 copy of the cotangent in place and rounds once.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor, act: Activation) -> torch.Tensor:  # type: ignore[override]
+        inside = x.float() if x.dtype in _LOW_PRECISION else x
+        if not ctx.needs_input_grad[0]:  # inference: no derivative to compute
+            y = act.forward(inside, act.params, torch_backend())
+        else:
+            y, dy = act.value_and_grad(inside, act.params, torch_backend())
+            ctx.save_for_backward(dy)
+        return y.to(x.dtype) if inside is not x else y
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx: Any, grad_out: torch.Tensor) -> tuple[torch.Tensor, None]:  # type: ignore[override]
+        (dy,) = ctx.saved_tensors
+        if grad_out.dtype in _LOW_PRECISION:
+            return grad_out.float().mul_(dy).to(grad_out.dtype), None
+        return grad_out * dy, None
 
 
 class SavedInputParamFunction(torch.autograd.Function):
@@ -73,6 +105,10 @@ def _with_values(act: Activation, names: tuple[str, ...],
 class ActivationModule(nn.Module):
     """A catalogue entry as a module; learnable parameters become ``nn.Parameter``."""
 
+    # set in __init__; the class default serves modules pickled before it existed (they
+    # take the saved-input function, which computes the same numbers)
+    _saves_derivative: bool = False
+
     def __init__(self, act: Activation) -> None:
         super().__init__()
         self.act = act
@@ -91,8 +127,12 @@ class ActivationModule(nn.Module):
                 native = act.torch_native_for(dtype)
                 if native is not None:
                     self._native_for[dtype] = native
+        self._saves_derivative = (act.saves_derivative and not self._learnable
+                                  and not self._native_for)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self._saves_derivative:  # converts float16/bfloat16 itself
+            return SavedDerivativeFunction.apply(x, self.act)
         in_dtype = x.dtype
         if in_dtype in _LOW_PRECISION:
             x = x.float()
