@@ -51,15 +51,28 @@ def test_the_autograd_function_saves_only_its_input(name: str, dtype: torch.dtyp
 @pytest.mark.parametrize("name", [n for n in SAVED_INPUT if actlab.entry(n).saves_derivative])
 def test_a_saved_derivative_is_computed_only_when_a_gradient_is_needed(name: str) -> None:
     """Without a gradient to compute (inference, no_grad) nothing is saved, and with one
-    the second derivative is refused (the saved f'(x) is a constant to autograd)."""
+    the second derivative is refused with a clear error (the saved f'(x) is a constant
+    to autograd, so it would be silently wrong)."""
     module = actlab.get(name).to_torch()
     assert saved_storages(module, torch.randn(64)) == []
     with torch.no_grad():
         assert saved_storages(module, torch.randn(64, requires_grad=True)) == []
     x = torch.randn(8, dtype=torch.float64, requires_grad=True)
-    (grad,) = torch.autograd.grad(module(x).sum(), x, create_graph=True)
-    with pytest.raises(RuntimeError, match=r"once_differentiable|does not require grad"):
-        torch.autograd.grad(grad.sum(), x)
+    with pytest.raises(RuntimeError, match=r"to_torch\(second_order=True\)"):
+        torch.autograd.grad(module(x).sum(), x, create_graph=True)
+    (first,) = torch.autograd.grad(module(x).sum(), x)  # first order as usual
+    assert torch.isfinite(first).all()
+
+
+@pytest.mark.parametrize("name", ["gelu", "exponential", "sigmoid", "tanh", "softplus"])
+def test_second_derivatives_with_second_order_modules(name: str) -> None:
+    """``to_torch(second_order=True)`` (and every entry that saves its input) has a
+    second derivative, checked numerically; sigmoid needs no option."""
+    module = actlab.get(name).to_torch(second_order=True)
+    x = torch.linspace(-3, 3, 7, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradgradcheck(module, (x,))
+    if name == "sigmoid":
+        assert torch.autograd.gradgradcheck(actlab.get(name).to_torch(), (x,))
 
 
 def test_half_precision_saves_one_float32_copy_of_the_input() -> None:

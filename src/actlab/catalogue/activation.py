@@ -210,11 +210,16 @@ class Activation:
         return _finish(out, out_dtype, scalar)
 
     # --- PyTorch -------------------------------------------------------------
-    def to_torch(self) -> torch.nn.Module:
-        """An ``nn.Module`` computing this activation (native where PyTorch has it)."""
+    def to_torch(self, *, second_order: bool = False) -> torch.nn.Module:
+        """An ``nn.Module`` computing this activation (native where PyTorch has it).
+
+        Entries with ``saves_derivative`` save f'(x) instead of x for speed, so their
+        module has no second derivative (``create_graph=True`` raises a clear error);
+        ``second_order=True`` takes the saved-input function instead, which has one.
+        """
         from actlab.torch.module import to_module
 
-        return to_module(self)
+        return to_module(self, second_order=second_order)
 
     def torch_native(self) -> torch.nn.Module | None:
         """The native PyTorch module that is exactly this function, or None (override)."""

@@ -306,8 +306,8 @@ class TorchBackend:
         return torch.erfc(xc * -_SQRT1_2).mul_(0.5).mul_(xc)
 
     def gelu_prime_fused(self, x: Tensor, approximate: str, g: Tensor) -> Tensor | None:
-        if approximate == "tanh":
-            return None
+        if approximate == "tanh" or in_graph(x, g):
+            return None  # in a graph (a second derivative) the in-place steps would break it
         # Φ(x) + x·φ(x) on x clipped to ±40, beyond which it is exactly 0 or 1
         xc = torch.clamp(x, -NORMAL_GATE_CLIP, NORMAL_GATE_CLIP)
         x_phi = xc * xc

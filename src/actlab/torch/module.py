@@ -16,7 +16,6 @@ from typing import Any
 
 import torch
 from torch import nn
-from torch.autograd.function import once_differentiable
 
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import torch_backend
@@ -44,7 +43,9 @@ class SavedDerivativeFunction(torch.autograd.Function):
     """y = f(x) for entries with ``saves_derivative``: computes f'(x) beside f(x), sharing
     the costly kernels, and saves it (one tensor the size of x, as the saved input
     would be); backward is one multiplication.  Once differentiable: to autograd the
-    saved f'(x) is a constant, so a second derivative would be silently wrong.
+    saved f'(x) is a constant, so a second derivative would be silently wrong: backward
+    refuses ``create_graph=True`` with a clear error (``to_torch(second_order=True)``
+    takes the saved-input function, which has one).
 
     float16/bfloat16 inputs are converted here, not by autograd around the function:
     backward then multiplies the float32 copy of the cotangent in place and rounds once.
@@ -58,11 +59,15 @@ class SavedDerivativeFunction(torch.autograd.Function):
         else:
             y, dy = act.value_and_grad(inside, act.params, torch_backend())
             ctx.save_for_backward(dy)
+            ctx.act_name = act.name
         return y.to(x.dtype) if inside is not x else y
 
     @staticmethod
-    @once_differentiable
     def backward(ctx: Any, grad_out: torch.Tensor) -> tuple[torch.Tensor, None]:  # type: ignore[override]
+        if torch.is_grad_enabled():  # create_graph=True: a second derivative is wanted
+            raise RuntimeError(
+                f"actlab {ctx.act_name}: this module saves f'(x), not x, so it has no second "
+                f"derivative; use actlab.get({ctx.act_name!r}).to_torch(second_order=True)")
         (dy,) = ctx.saved_tensors
         if grad_out.dtype in _LOW_PRECISION:
             return grad_out.float().mul_(dy).to(grad_out.dtype), None
@@ -109,7 +114,7 @@ class ActivationModule(nn.Module):
     # take the saved-input function, which computes the same numbers)
     _saves_derivative: bool = False
 
-    def __init__(self, act: Activation) -> None:
+    def __init__(self, act: Activation, second_order: bool = False) -> None:
         super().__init__()
         self.act = act
         self._learnable = [p.name for p in act.parameters if p.learnable]
@@ -128,7 +133,7 @@ class ActivationModule(nn.Module):
                 if native is not None:
                     self._native_for[dtype] = native
         self._saves_derivative = (act.saves_derivative and not self._learnable
-                                  and not self._native_for)
+                                  and not self._native_for and not second_order)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self._saves_derivative:  # converts float16/bfloat16 itself
@@ -158,7 +163,9 @@ class ActivationModule(nn.Module):
         return "".join(part.capitalize() for part in self.act.name.split("_"))
 
 
-def to_module(act: Activation) -> nn.Module:
-    """Native module where PyTorch has the exact function, else :class:`ActivationModule`."""
+def to_module(act: Activation, second_order: bool = False) -> nn.Module:
+    """Native module where PyTorch has the exact function, else :class:`ActivationModule`
+    (``second_order``: never the saved-derivative function, which has no second
+    derivative)."""
     native = act.torch_native()
-    return native if native is not None else ActivationModule(act)
+    return native if native is not None else ActivationModule(act, second_order)
