@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
+
+from actlab.catalogue import numpy_fast
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import Array, Backend
 from actlab.catalogue.families import Family
@@ -143,6 +146,12 @@ class PiecewiseLinear(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _inside(x, -0.5, 0.5, 1.0, xp)
 
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.shift_clip(x, 0.5, 0.0, 1.0)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.inside(x, -0.5, 0.5)
+
 
 @register
 class HardSigmoid(Activation):
@@ -191,6 +200,13 @@ class HardSigmoid(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _inside(x, -3.0, 3.0, 1.0 / 6.0, xp)
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        y = numpy_fast.shift_clip(x, 3.0, 0.0, 6.0)
+        return np.divide(y, 6.0, out=y)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.inside(x, -3.0, 3.0, 1.0 / 6.0)
 
     # No torch_native: nn.Hardsigmoid's float64 backward returns float32(1/6), 3e-8 off,
     # so it is not an exact equivalent; our autograd function is exact.  In float32 (and
@@ -253,6 +269,12 @@ class HardTanh(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _inside(x, p["min_val"], p["max_val"], 1.0, xp)
 
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return np.clip(x, p["min_val"], p["max_val"], out=np.empty_like(x))
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.inside(x, p["min_val"], p["max_val"])
+
     def torch_native(self) -> nn.Module:
         from torch import nn
 
@@ -301,6 +323,12 @@ class ReLU6(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _inside(x, 0.0, 6.0, 1.0, xp)
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return np.clip(x, 0.0, 6.0, out=np.empty_like(x))
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.inside(x, 0.0, 6.0)
 
     def torch_native(self) -> nn.Module:
         from torch import nn
@@ -460,6 +488,15 @@ class HardShrink(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.where(xp.abs(x) <= p["lambd"], 0.0, xp.keep_nan(x, xp.ones_like(x)))
 
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        # x·[|x| > λ]: NaN·0 = NaN; x·0 = -0.0 for x < 0 inside the band, hence + 0.0
+        y = numpy_fast.outside(x, p["lambd"])
+        np.multiply(y, x, out=y)
+        return np.add(y, 0.0, out=y)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.outside(x, p["lambd"])
+
     def torch_native(self) -> nn.Module:
         from torch import nn
 
@@ -515,6 +552,16 @@ class SoftShrink(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.where(xp.abs(x) <= p["lambd"], 0.0, xp.keep_nan(x, xp.ones_like(x)))
 
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        # x - clip(x, -λ, λ): x - λ above the band, x + λ below (the same roundings as
+        # the formula), x - x = +0.0 inside
+        lambd = p["lambd"]
+        y = np.clip(x, -lambd, lambd, out=np.empty_like(x))
+        return np.subtract(x, y, out=y)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.outside(x, p["lambd"])
+
     def torch_native(self) -> nn.Module:
         from torch import nn
 
@@ -568,6 +615,11 @@ class SparsePlus(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return 0.5 * (xp.clip(x, -1.0, 1.0) + 1.0)
 
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        y = np.clip(x, -1.0, 1.0, out=np.empty_like(x))
+        np.add(y, 1.0, out=y)
+        return np.multiply(y, 0.5, out=y)
+
 
 @register
 class SparseSigmoid(Activation):
@@ -610,3 +662,10 @@ class SparseSigmoid(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _inside(x, -1.0, 1.0, 0.5, xp)
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        y = numpy_fast.shift_clip(x, 1.0, 0.0, 2.0)
+        return np.multiply(y, 0.5, out=y)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.inside(x, -1.0, 1.0, 0.5)

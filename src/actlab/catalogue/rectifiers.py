@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
+
+from actlab.catalogue import numpy_fast
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import Array, Backend
 from actlab.catalogue.families import Family
@@ -83,6 +86,12 @@ class ReLU(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.keep_nan(x, xp.astype_like(x > 0, x))
 
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.relu(x)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.step_up(x)
+
     def torch_native(self) -> nn.Module:
         from torch import nn
 
@@ -144,6 +153,14 @@ class LeakyReLU(Activation):
         # x > 0, not x >= 0: PyTorch returns the negative slope at 0
         # full_like: torch.where of two Python floats would be float32 whatever x is
         return xp.keep_nan(x, xp.where(x > 0, 1.0, xp.full_like(x, p["negative_slope"])))
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        s = p["negative_slope"]
+        return numpy_fast.two_slopes(x, s) if 0.0 < s <= 1.0 else None
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        s = p["negative_slope"]
+        return numpy_fast.two_slopes_derivative(x, s) if 0.0 < s <= 1.0 else None
 
     def torch_native(self) -> nn.Module:
         from torch import nn
@@ -273,6 +290,14 @@ class PReLU(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.keep_nan(x, xp.where(x > 0, 1.0, p["a"] * xp.ones_like(x)))
 
+    # where(x > 0, x, a·x) is max(x, a·x) for 0 < a <= 1 (-0.0 and NaN included)
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        return numpy_fast.two_slopes(x, p["a"]) if 0.0 < p["a"] <= 1.0 else None
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        a = p["a"]
+        return numpy_fast.two_slopes_derivative(x, a) if 0.0 < a <= 1.0 else None
+
     def torch_native(self) -> nn.Module:
         from torch import nn
 
@@ -340,6 +365,14 @@ class RReLU(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         slope = 0.5 * (p["lower"] + p["upper"])
         return xp.keep_nan(x, xp.where(x > 0, 1.0, slope * xp.ones_like(x)))
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        slope = 0.5 * (p["lower"] + p["upper"])
+        return numpy_fast.two_slopes(x, slope) if 0.0 < slope <= 1.0 else None
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        slope = 0.5 * (p["lower"] + p["upper"])
+        return numpy_fast.two_slopes_derivative(x, slope) if 0.0 < slope <= 1.0 else None
 
     def torch_native(self) -> nn.Module:
         from torch import nn
@@ -510,3 +543,13 @@ class ReLUSquared(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return 2.0 * xp.maximum(x, 0.0)
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        r = np.clip(x, 0.0, INF, out=np.empty_like(x))  # -0.0 squares to +0.0
+        with np.errstate(over="ignore"):  # x² beyond the float range is inf
+            return np.multiply(r, r, out=r)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        r = numpy_fast.relu(x)
+        with np.errstate(over="ignore"):
+            return np.multiply(r, 2.0, out=r)
