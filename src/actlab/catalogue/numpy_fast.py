@@ -99,3 +99,19 @@ def shift_clip(x: NDArray, shift: float, lo: float, hi: float) -> NDArray:
     """clip(x + shift, lo, hi): the ramps (x + shift is exact near the foot)."""
     out = np.add(x, shift, out=np.empty_like(x))
     return np.clip(out, lo, hi, out=out)
+
+
+def gated_ramp(x: NDArray, shift: float, top: float, scale: float) -> NDArray:
+    """x·(clip(x + shift, 0, top)·scale), +0.0 for x <= -shift (-inf included), -0.0 at
+    -0.0: the hard mish (2, 2, 1/2).  The gate is computed as clip(-shift - x, -top, 0)
+    times -scale, the same magnitude, but -0.0 below the ramp, so that x·gate is +0.0
+    there without a pass to fix the sign."""
+    out = np.subtract(-shift, x, out=np.empty_like(x))
+    np.clip(out, -top, 0.0, out=out)
+    np.multiply(out, -scale, out=out)
+    with np.errstate(invalid="ignore"):  # -inf·0, replaced below
+        np.multiply(out, x, out=out)
+    lowest = np.minimum.reduce(x, axis=None) if x.size else 0.0
+    if lowest == -INF or np.isnan(lowest):  # rare (NaN hides a -inf): one reduction decides
+        np.copyto(out, 0.0, where=x == -INF)
+    return out

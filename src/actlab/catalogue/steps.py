@@ -248,8 +248,10 @@ class Sign(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _zero_derivative(x, xp)
 
-    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
-        return np.sign(x, out=np.empty_like(x))  # np.sign keeps NaN
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        # np.sign keeps NaN.  Its float32 loop is not vectorised: there PyTorch's sign on
+        # the PyTorch route is faster (0.30 against 0.44 ms at 10^6)
+        return np.sign(x, out=np.empty_like(x)) if x.dtype == np.float64 else None
 
     def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
         return _numpy_zero_derivative(x)
