@@ -133,8 +133,12 @@ def measure(name: str, dtype: Any, n: int, repeat: int) -> Row:
     return row
 
 
-def table(rows: list[Row]) -> str:
-    fmt = shared.fmt
+def table(rows: list[Row], n: int) -> str:
+    digits = 3 if n >= 100_000 else 4  # small arrays take microseconds
+
+    def fmt(value: float, d: int = 2) -> str:
+        return shared.fmt(value, digits if d == 3 else d)
+
     head = (f"{'name':<17}{'dtype':<9}{'fwd ms':>8}{'d ms':>8}{'max ms':>8}{'clip ms':>8}"
             f"{'torch f':>8}{'torch d':>8}  {'baseline':<11}{'fwd x':>6}{'d x':>6}  target")
     lines = [head, "-" * len(head)]
@@ -185,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             rows.append(measure(name, dtype, args.n, args.repeat))
             print(f"  {np.dtype(dtype).name} {name}", file=sys.stderr)
-    print(table(rows))
+    print(table(rows, args.n))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(shared.without_nan({"n": args.n, "repeat": args.repeat,

@@ -270,7 +270,7 @@ class HardTanh(Activation):
         return _inside(x, p["min_val"], p["max_val"], 1.0, xp)
 
     def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
-        return np.clip(x, p["min_val"], p["max_val"], out=np.empty_like(x))
+        return x.clip(p["min_val"], p["max_val"], out=np.empty_like(x))
 
     def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
         return numpy_fast.inside(x, p["min_val"], p["max_val"])
@@ -325,7 +325,7 @@ class ReLU6(Activation):
         return _inside(x, 0.0, 6.0, 1.0, xp)
 
     def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
-        return np.clip(x, 0.0, 6.0, out=np.empty_like(x))
+        return x.clip(0.0, 6.0, out=np.empty_like(x))
 
     def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
         return numpy_fast.inside(x, 0.0, 6.0)
@@ -563,7 +563,7 @@ class SoftShrink(Activation):
         # x - clip(x, -λ, λ): x - λ above the band, x + λ below (the same roundings as
         # the formula), x - x = +0.0 inside
         lambd = p["lambd"]
-        y = np.clip(x, -lambd, lambd, out=np.empty_like(x))
+        y = x.clip(-lambd, lambd, out=np.empty_like(x))
         return np.subtract(x, y, out=y)
 
     def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
@@ -623,7 +623,7 @@ class SparsePlus(Activation):
         return 0.5 * (xp.clip(x, -1.0, 1.0) + 1.0)
 
     def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
-        y = np.clip(x, -1.0, 1.0, out=np.empty_like(x))
+        y = x.clip(-1.0, 1.0, out=np.empty_like(x))
         np.add(y, 1.0, out=y)
         return np.multiply(y, 0.5, out=y)
 

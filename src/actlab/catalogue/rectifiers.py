@@ -545,7 +545,7 @@ class ReLUSquared(Activation):
         return 2.0 * xp.maximum(x, 0.0)
 
     def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
-        r = np.clip(x, 0.0, INF, out=np.empty_like(x))  # -0.0 squares to +0.0
+        r = x.clip(0.0, INF, out=np.empty_like(x))  # -0.0 squares to +0.0
         with np.errstate(over="ignore"):  # x² beyond the float range is inf
             return np.multiply(r, r, out=r)
 

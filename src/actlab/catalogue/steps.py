@@ -324,7 +324,7 @@ class Threshold(Activation):
             return None
         if t == 0.0:  # relu, if the value replacing -0.0 <= 0 is +0.0
             return numpy_fast.relu(x) if math.copysign(1.0, value) > 0 else None
-        return np.clip(x, t, numpy_fast.INF, out=np.empty_like(x))
+        return x.clip(t, numpy_fast.INF, out=np.empty_like(x))
 
     def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
         return numpy_fast.step_up(x, p["t"])
