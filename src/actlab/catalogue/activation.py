@@ -168,9 +168,11 @@ class Activation:
         arr, out_dtype, scalar = _to_float_array(x)
         p = self.params
         y = self.numpy_forward(arr, p)
-        if y is None and torch_route.takes(self, arr):
+        if y is not None:
+            return _finish(y, out_dtype, scalar)
+        if torch_route.takes(self, arr):
             y = torch_route.forward(self, arr)
-        elif y is None:
+        else:
             with np.errstate(all="ignore"):
                 y = _blockwise(lambda a: self.forward(a, p, NUMPY), arr) if self.elementwise \
                     else self.forward(arr, p, NUMPY)
