@@ -174,6 +174,28 @@ def test_public_api_in_every_layout(name: str, case: dict[str, Any], dtype: Any)
                         zero_d.reshape(1), f"{act!r} {which} 0-d", ULPS.get((name, which), 0))
 
 
+@pytest.mark.parametrize("dtype", DTYPES, ids=["float32", "float64"])
+@pytest.mark.parametrize(("name", "case"), CASES, ids=IDS)
+def test_vjp_is_grad_out_times_the_formulas_derivative(
+    name: str, case: dict[str, Any], dtype: Any
+) -> None:
+    """vjp(x, g) = g·f'(x) through the fast derivative, small and large, with g holding
+    ±inf, NaN and ±0 (0·inf = NaN, as the formula gives)."""
+    act = actlab.get(name, **case)
+    x = inputs(act, dtype)
+    specials = np.array([np.inf, -np.inf, np.nan, 0.0, -0.0, 2.5, -1.0], dtype=dtype)
+    g = np.resize(specials, x.shape)
+    np.random.default_rng(1).shuffle(g)
+    for reps in (1, 1 + 300_000 // x.size):
+        xs, gs = np.tile(x, reps), np.tile(g, reps)
+        with np.errstate(all="ignore"):
+            expected = gs * formula(act, "numpy_grad", xs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            got = act.vjp(xs, gs)
+        assert_same(got, expected, xs, f"{act!r}.vjp, {xs.size} elements")
+
+
 @pytest.mark.parametrize(("name", "case"), CASES, ids=IDS)
 def test_scalars_integers_booleans_and_float16(name: str, case: dict[str, Any]) -> None:
     act = actlab.get(name, **case)
