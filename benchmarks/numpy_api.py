@@ -50,6 +50,7 @@ class Row:
     baseline: str  # np.maximum | np.clip | torch
     forward_ms: float = math.nan
     derivative_ms: float = math.nan
+    vjp_ms: float = math.nan  # act.vjp(x, ones), with --vjp
     maximum_ms: float = math.nan  # np.maximum(x, 0.0), fresh output
     clip_ms: float = math.nan  # np.clip(x, -1.0, 1.0), fresh output
     torch_forward_ms: float = math.nan
@@ -102,7 +103,7 @@ def shuffled_best(calls: dict[str, Callable[[], Any]], repeat: int) -> dict[str,
     return best
 
 
-def measure(name: str, dtype: Any, n: int, repeat: int) -> Row:
+def measure(name: str, dtype: Any, n: int, repeat: int, vjp: bool = False) -> Row:
     act = actlab.get(name)
     x = shared.benchmark_input(act, n, dtype)
     piecewise = is_piecewise(act)
@@ -115,10 +116,15 @@ def measure(name: str, dtype: Any, n: int, repeat: int) -> Row:
         "np.clip": lambda: np.clip(x, -1.0, 1.0),
         **torch_calls(act, x),
     }
+    if vjp:
+        ones = np.ones_like(x)
+        calls["vjp"] = lambda: act.vjp(x, ones)
     best = {k: v * 1e3 for k, v in shuffled_best(calls, repeat).items()}
-    row = Row(name, np.dtype(dtype).name, baseline, best["forward"], best["derivative"],
-              best["np.maximum"], best["np.clip"], best.get("torch forward", math.nan),
-              best.get("torch derivative", math.nan))
+    row = Row(name, np.dtype(dtype).name, baseline, forward_ms=best["forward"],
+              derivative_ms=best["derivative"], vjp_ms=best.get("vjp", math.nan),
+              maximum_ms=best["np.maximum"], clip_ms=best["np.clip"],
+              torch_forward_ms=best.get("torch forward", math.nan),
+              torch_derivative_ms=best.get("torch derivative", math.nan))
     if piecewise:
         base_forward = base_derivative = best[baseline]
         row.target = shared.NUMPY_PIECEWISE_TARGET
@@ -139,12 +145,15 @@ def table(rows: list[Row], n: int) -> str:
     def fmt(value: float, d: int = 2) -> str:
         return shared.fmt(value, digits if d == 3 else d)
 
-    head = (f"{'name':<17}{'dtype':<9}{'fwd ms':>8}{'d ms':>8}{'max ms':>8}{'clip ms':>8}"
+    vjp = any(not math.isnan(r.vjp_ms) for r in rows)
+    vjp_head = f"{'vjp ms':>8}" if vjp else ""
+    head = (f"{'name':<17}{'dtype':<9}{'fwd ms':>8}{'d ms':>8}{vjp_head}{'max ms':>8}{'clip ms':>8}"
             f"{'torch f':>8}{'torch d':>8}  {'baseline':<11}{'fwd x':>6}{'d x':>6}  target")
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(
             f"{r.name:<17}{r.dtype:<9}{fmt(r.forward_ms, 3):>8}{fmt(r.derivative_ms, 3):>8}"
+            f"{f'{fmt(r.vjp_ms, 3):>8}' if vjp else ''}"
             f"{fmt(r.maximum_ms, 3):>8}{fmt(r.clip_ms, 3):>8}{fmt(r.torch_forward_ms, 3):>8}"
             f"{fmt(r.torch_derivative_ms, 3):>8}  {r.baseline:<11}{fmt(r.forward_ratio):>6}"
             f"{fmt(r.derivative_ratio):>6}  {r.verdict or '·'} (<= {r.target:g})")
@@ -161,6 +170,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--all", action="store_true", help="every elementwise entry")
     parser.add_argument("--dtypes", default="float32,float64")
     parser.add_argument("--repeat", type=int, default=15, help="interleaved rounds; best kept")
+    parser.add_argument("--vjp", action="store_true", help="also time act.vjp(x, ones)")
     parser.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
     args = parser.parse_args(argv)
     if args.n < 1 or args.repeat < 1:
@@ -187,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for dtype in dtypes:
         for name in names:
-            rows.append(measure(name, dtype, args.n, args.repeat))
+            rows.append(measure(name, dtype, args.n, args.repeat, args.vjp))
             print(f"  {np.dtype(dtype).name} {name}", file=sys.stderr)
     print(table(rows, args.n))
     if args.json:
