@@ -35,6 +35,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("rrelu", {}), ("rrelu", {"lower": 0.1, "upper": 0.3}),
     ("rrelu", {"lower": 1.5, "upper": 2.5}),
     ("relu_squared", {}),
+    ("identity", {}),
     ("piecewise_linear", {}),
     ("hard_sigmoid", {}),
     ("hard_tanh", {}), ("hard_tanh", {"min_val": -2.0, "max_val": 0.5}),

@@ -102,6 +102,9 @@ class Identity(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.keep_nan(x, xp.ones_like(x))
 
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.restore_nan(x, np.ones_like(x))
+
     def torch_native(self) -> nn.Module:
         from torch import nn
 
