@@ -127,3 +127,30 @@ def gated_ramp(x: NDArray, shift: float, top: float, scale: float) -> NDArray:
     if lowest == -INF or lowest != lowest:  # rare (NaN hides a -inf): one reduction decides
         np.copyto(out, 0.0, where=x == -INF)
     return out
+
+
+def exp_linear(x: NDArray, inner: float, outer: float, slope: float = 1.0) -> NDArray:
+    """outer·expm1(min(x, 0)/inner) + slope·max(x, 0), without a select: each term is ±0
+    where the other one applies (ELU: inner 1, outer α; CELU: α, α; SELU: 1, λα, λ)."""
+    with np.errstate(over="ignore"):  # x/inner and slope·x may round to ±inf, as the formula
+        neg = x.clip(-INF, 0.0, out=np.empty_like(x))
+        np.add(neg, 0.0, out=neg)  # min(-0.0, 0.0) is +0.0 in the formula
+        if inner != 1.0:
+            np.divide(neg, inner, out=neg)
+        np.expm1(neg, out=neg)
+        if outer != 1.0:
+            np.multiply(neg, outer, out=neg)
+        # -0.0 below 0, so that a -0.0 from neg (an underflow) stays -0.0 as in the formula
+        pos = x.clip(-0.0, INF, out=np.empty_like(x))
+        if slope != 1.0:
+            np.multiply(pos, slope, out=pos)
+        return np.add(neg, pos, out=neg)
+
+
+def exp_linear_derivative(x: NDArray, inner: float) -> NDArray:
+    """exp(min(x, 0)/inner): 1 for x > 0 and e^(x/inner) below (ELU with α = 1, CELU)."""
+    d = x.clip(-INF, 0.0, out=np.empty_like(x))
+    if inner != 1.0:
+        with np.errstate(over="ignore"):
+            np.divide(d, inner, out=d)
+    return np.exp(d, out=d)

@@ -223,6 +223,13 @@ class ELU(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.where(x > 0, 1.0, p["alpha"] * xp.exp(xp.minimum(x, 0.0)))
 
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.exp_linear(x, 1.0, p["alpha"])
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        # α·e^0 = α, not 1, at 0+ when α != 1: then the formula's select is needed
+        return numpy_fast.exp_linear_derivative(x, 1.0) if p["alpha"] == 1.0 else None
+
     def torch_native(self) -> nn.Module:
         from torch import nn
 
@@ -449,6 +456,9 @@ class SELU(Activation):
         neg = (p["scale"] * p["alpha"]) * xp.exp(xp.minimum(x, 0.0))
         return xp.where(x > 0, p["scale"], neg)
 
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.exp_linear(x, 1.0, p["scale"] * p["alpha"], p["scale"])
+
     def torch_native(self) -> nn.Module | None:
         from torch import nn
 
@@ -498,6 +508,12 @@ class CELU(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.where(x > 0, 1.0, xp.exp(xp.minimum(x, 0.0) / p["alpha"]))
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.exp_linear(x, p["alpha"], p["alpha"])
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.exp_linear_derivative(x, p["alpha"])
 
     def torch_native(self) -> nn.Module:
         from torch import nn
