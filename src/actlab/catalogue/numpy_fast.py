@@ -1,4 +1,5 @@
-"""Fast NumPy kernels for the piecewise-linear entries' NumPy API.
+"""Fast NumPy kernels for the NumPy API of the piecewise-linear entries and the
+exponential rectifiers (ELU, CELU, SELU).
 
 A piecewise-linear entry's formula, written once for NumPy and PyTorch (``forward``,
 ``grad``), is a chain of comparisons, masks and selects: on a million elements each
