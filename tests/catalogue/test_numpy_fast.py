@@ -228,3 +228,19 @@ def test_scalars_integers_booleans_and_float16(name: str, case: dict[str, Any]) 
         with np.errstate(over="ignore"):  # relu_squared(65504) is inf in float16
             np.testing.assert_array_equal(got, fn(half.astype(np.float32)).astype(np.float16))
 
+
+
+@pytest.mark.parametrize("name", FAST_BY_DEFAULT)
+def test_byte_swapped_input_gives_the_native_values(name: str) -> None:
+    """A byte-swapped array takes the general conversion (computed in float64, returned
+    in its own dtype): the native fast path's values, to the dtype's last rounding."""
+    act = actlab.get(name)
+    for dtype in DTYPES:
+        x = inputs(act, dtype)
+        swapped = x.astype(x.dtype.newbyteorder())
+        for fn in (act, act.derivative):
+            got = fn(swapped)
+            assert got.dtype == swapped.dtype
+            info = np.finfo(dtype)
+            np.testing.assert_allclose(got, fn(x), rtol=2 * float(info.eps),
+                                       atol=float(info.smallest_subnormal))
