@@ -155,3 +155,16 @@ def exp_linear_derivative(x: NDArray, inner: float) -> NDArray:
         with np.errstate(over="ignore"):
             np.divide(d, inner, out=d)
     return np.exp(d, out=d)
+
+
+def exp_linear_jump_derivative(x: NDArray, outer: float, slope: float) -> NDArray:
+    """slope for x > 0, outer·e^x for x <= 0 (SELU: λ and λα): with m = [x > 0] from
+    ``step_up``, outer·e^min(x, 0)·(1 - m) + slope·m, exact since m is 0 or 1."""
+    m = np.ceil(x, out=np.empty_like(x))
+    m.clip(0.0, 1.0, out=m)  # [x > 0], -0.0 for x in (-1, 0]: harmless in 1 - m and slope·m
+    d = x.clip(-INF, 0.0, out=np.empty_like(x))
+    np.exp(d, out=d)
+    np.multiply(d, outer, out=d)
+    d *= np.subtract(1.0, m)
+    np.multiply(m, slope, out=m)
+    return np.add(d, m, out=d)

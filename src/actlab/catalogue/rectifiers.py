@@ -459,6 +459,9 @@ class SELU(Activation):
     def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
         return numpy_fast.exp_linear(x, 1.0, p["scale"] * p["alpha"], p["scale"])
 
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.exp_linear_jump_derivative(x, p["scale"] * p["alpha"], p["scale"])
+
     def torch_native(self) -> nn.Module | None:
         from torch import nn
 
