@@ -226,9 +226,10 @@ class ELU(Activation):
     def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
         return numpy_fast.exp_linear(x, 1.0, p["alpha"])
 
-    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
-        # α·e^0 = α, not 1, at 0+ when α != 1: then the formula's select is needed
-        return numpy_fast.exp_linear_derivative(x, 1.0) if p["alpha"] == 1.0 else None
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        if p["alpha"] == 1.0:  # e^min(x, 0) is 1 above 0: no jump
+            return numpy_fast.exp_linear_derivative(x, 1.0)
+        return numpy_fast.exp_linear_jump_derivative(x, p["alpha"], 1.0)
 
     def torch_native(self) -> nn.Module:
         from torch import nn
