@@ -32,12 +32,17 @@ if TYPE_CHECKING:
     import torch
 
 
+_FLOAT32, _FLOAT64 = np.dtype(np.float32), np.dtype(np.float64)
+
+
 def _to_float_array(x: Any) -> tuple[np.ndarray, np.dtype, bool]:
     """Input -> (float array to compute in, dtype to return, was it a Python scalar).
 
     float16 is computed in float32 (NumPy has no float16 transcendental kernels
     of its own either); integers and booleans in float64.
     """
+    if type(x) is np.ndarray and (x.dtype == _FLOAT32 or x.dtype == _FLOAT64):
+        return x, x.dtype, False  # the common case (native byte order), without the checks below
     is_python_scalar = np.isscalar(x) and not isinstance(x, np.generic)
     arr = np.asarray(x)
     kind = arr.dtype.kind
@@ -153,6 +158,17 @@ class Activation:
         """(f(x), f'(x)) (override where the two share work)."""
         return self.forward(x, p, xp), self.grad(x, p, xp)
 
+    # --- NumPy-only fast paths (override; piecewise-linear entries, numpy_fast.py) ----
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        """``forward(x, p, NUMPY)`` in fewer NumPy passes, as a fresh array with the same
+        values, for a float32 or float64 ``x``; None where there is none for ``p``.
+        Only the NumPy API calls it: ``to_torch()`` and the PyTorch route run ``forward``."""
+        return None
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        """``grad(x, p, NUMPY)`` in fewer NumPy passes (see ``numpy_forward``)."""
+        return None
+
     def param_grads(self, x: Array, g: Array, p: Mapping[str, Any],
                     xp: Backend) -> dict[str, Array] | None:
         """g times the partial derivative of f(x) by each learnable parameter, per element
@@ -164,6 +180,9 @@ class Activation:
     def __call__(self, x: Any) -> Any:
         arr, out_dtype, scalar = _to_float_array(x)
         p = self.params
+        y = self.numpy_forward(arr, p)
+        if y is not None:
+            return _finish(y, out_dtype, scalar)
         if torch_route.takes(self, arr):
             y = torch_route.forward(self, arr)
         else:
@@ -180,6 +199,9 @@ class Activation:
             )
         arr, out_dtype, scalar = _to_float_array(x)
         p = self.params
+        dy = self.numpy_grad(arr, p)
+        if dy is not None:
+            return _finish(dy, out_dtype, scalar)
         if torch_route.takes(self, arr):
             dy = torch_route.derivative(self, arr)
         else:
@@ -202,6 +224,11 @@ class Activation:
                 "broadcast to it)"
             ) from None
         p = self.params
+        if type(self).vjp_ is Activation.vjp_:  # g·f'(x): a fast derivative serves it
+            d = self.numpy_grad(arr, p)
+            if d is not None:
+                with np.errstate(all="ignore"):  # g may hold ±inf or NaN
+                    return _finish(np.multiply(d, g, out=d), out_dtype, scalar)
         if arr.size >= torch_route.TORCH_MIN_SIZE:
             out = torch_route.vjp(self, arr, g)
         else:

@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
+
+from actlab.catalogue import numpy_fast
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import Array, Backend
 from actlab.catalogue.families import Family
@@ -99,6 +102,9 @@ class Identity(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.keep_nan(x, xp.ones_like(x))
 
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.restore_nan(x, np.ones_like(x))
+
     def torch_native(self) -> nn.Module:
         from torch import nn
 
@@ -142,6 +148,12 @@ class PiecewiseLinear(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _inside(x, -0.5, 0.5, 1.0, xp)
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.shift_clip(x, 0.5, 0.0, 1.0)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.inside(x, -0.5, 0.5)
 
 
 @register
@@ -191,6 +203,13 @@ class HardSigmoid(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _inside(x, -3.0, 3.0, 1.0 / 6.0, xp)
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        y = numpy_fast.shift_clip(x, 3.0, 0.0, 6.0)
+        return np.divide(y, 6.0, out=y)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.inside(x, -3.0, 3.0, 1.0 / 6.0)
 
     # No torch_native: nn.Hardsigmoid's float64 backward returns float32(1/6), 3e-8 off,
     # so it is not an exact equivalent; our autograd function is exact.  In float32 (and
@@ -253,6 +272,12 @@ class HardTanh(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _inside(x, p["min_val"], p["max_val"], 1.0, xp)
 
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return x.clip(p["min_val"], p["max_val"], out=np.empty_like(x))
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.inside(x, p["min_val"], p["max_val"])
+
     def torch_native(self) -> nn.Module:
         from torch import nn
 
@@ -301,6 +326,12 @@ class ReLU6(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _inside(x, 0.0, 6.0, 1.0, xp)
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return x.clip(0.0, 6.0, out=np.empty_like(x))
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.inside(x, 0.0, 6.0)
 
     def torch_native(self) -> nn.Module:
         from torch import nn
@@ -409,6 +440,15 @@ class HardMish(Activation):
         inner = xp.where(x >= -2.0, x + 1.0, 0.0)
         return xp.keep_nan(x, xp.where(x > 0.0, 1.0, inner))
 
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.gated_ramp(x, 2.0, 2.0, 0.5)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        # clip(x + 1, -1, 1) is the formula's x + 1 on [-2, 0] and 1 above (x + 1 rounds
+        # as the formula's); below -2 it is -1, and -1 + [x < -2] is the +0.0 there
+        d = numpy_fast.shift_clip(x, 1.0, -1.0, 1.0)
+        return np.add(d, np.less(x, -2.0), out=d)
+
 
 @register
 class HardShrink(Activation):
@@ -459,6 +499,13 @@ class HardShrink(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.where(xp.abs(x) <= p["lambd"], 0.0, xp.keep_nan(x, xp.ones_like(x)))
+
+    # No numpy_forward: x·[|x| > λ] + 0.0 takes four NumPy passes, PyTorch's fused
+    # kernel on the PyTorch route one (0.30 against 0.40 ms at 10^6 float32, 1.08 against
+    # 1.39 ms float64; benchmarks/results/numpy-api-2026-12-02.txt)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.outside(x, p["lambd"])
 
     def torch_native(self) -> nn.Module:
         from torch import nn
@@ -515,6 +562,16 @@ class SoftShrink(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.where(xp.abs(x) <= p["lambd"], 0.0, xp.keep_nan(x, xp.ones_like(x)))
 
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        # x - clip(x, -λ, λ): x - λ above the band, x + λ below (the same roundings as
+        # the formula), x - x = +0.0 inside
+        lambd = p["lambd"]
+        y = x.clip(-lambd, lambd, out=np.empty_like(x))
+        return np.subtract(x, y, out=y)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.outside(x, p["lambd"])
+
     def torch_native(self) -> nn.Module:
         from torch import nn
 
@@ -568,6 +625,21 @@ class SparsePlus(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return 0.5 * (xp.clip(x, -1.0, 1.0) + 1.0)
 
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        # max(q, x) with q = (c/2)², c = clip(x, -1, 1) + 1: q >= x everywhere, as
+        # (x + 1)²/4 - x = (x - 1)²/4, so the max is the formula's where(x >= 1, x, q)
+        # without a select.  Where (1 - x)² is below q's rounding (x within ~1e-2 of 1 in
+        # float32, 1e-7 in float64) the rounded q can fall below x and x, 1 ulp above the
+        # formula's q and as close to the true value, is returned
+        y = self.numpy_grad(x, p)
+        np.multiply(y, y, out=y)  # (c/2)² is the formula's (c²)/4 (halving is exact)
+        return np.maximum(y, x, out=y)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        y = x.clip(-1.0, 1.0, out=np.empty_like(x))
+        np.add(y, 1.0, out=y)
+        return np.multiply(y, 0.5, out=y)
+
 
 @register
 class SparseSigmoid(Activation):
@@ -610,3 +682,10 @@ class SparseSigmoid(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _inside(x, -1.0, 1.0, 0.5, xp)
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        y = numpy_fast.shift_clip(x, 1.0, 0.0, 2.0)
+        return np.multiply(y, 0.5, out=y)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.inside(x, -1.0, 1.0, 0.5)

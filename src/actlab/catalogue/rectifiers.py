@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
+
+from actlab.catalogue import numpy_fast
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import Array, Backend
 from actlab.catalogue.families import Family
@@ -83,6 +86,12 @@ class ReLU(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.keep_nan(x, xp.astype_like(x > 0, x))
 
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.relu(x)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.step_up(x)
+
     def torch_native(self) -> nn.Module:
         from torch import nn
 
@@ -145,6 +154,14 @@ class LeakyReLU(Activation):
         # full_like: torch.where of two Python floats would be float32 whatever x is
         return xp.keep_nan(x, xp.where(x > 0, 1.0, xp.full_like(x, p["negative_slope"])))
 
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        s = p["negative_slope"]
+        return numpy_fast.two_slopes(x, s) if 0.0 < s <= 1.0 else None
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        s = p["negative_slope"]
+        return numpy_fast.two_slopes_derivative(x, s) if 0.0 < s <= 1.0 else None
+
     def torch_native(self) -> nn.Module:
         from torch import nn
 
@@ -205,6 +222,14 @@ class ELU(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.where(x > 0, 1.0, p["alpha"] * xp.exp(xp.minimum(x, 0.0)))
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.exp_linear(x, 1.0, p["alpha"])
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        if p["alpha"] == 1.0:  # e^min(x, 0) is 1 above 0: no jump
+            return numpy_fast.exp_linear_derivative(x, 1.0)
+        return numpy_fast.exp_linear_jump_derivative(x, p["alpha"], 1.0)
 
     def torch_native(self) -> nn.Module:
         from torch import nn
@@ -273,6 +298,14 @@ class PReLU(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.keep_nan(x, xp.where(x > 0, 1.0, p["a"] * xp.ones_like(x)))
 
+    # where(x > 0, x, a·x) is max(x, a·x) for 0 < a <= 1 (-0.0 and NaN included)
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        return numpy_fast.two_slopes(x, p["a"]) if 0.0 < p["a"] <= 1.0 else None
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        a = p["a"]
+        return numpy_fast.two_slopes_derivative(x, a) if 0.0 < a <= 1.0 else None
+
     def torch_native(self) -> nn.Module:
         from torch import nn
 
@@ -340,6 +373,14 @@ class RReLU(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         slope = 0.5 * (p["lower"] + p["upper"])
         return xp.keep_nan(x, xp.where(x > 0, 1.0, slope * xp.ones_like(x)))
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        slope = 0.5 * (p["lower"] + p["upper"])
+        return numpy_fast.two_slopes(x, slope) if 0.0 < slope <= 1.0 else None
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        slope = 0.5 * (p["lower"] + p["upper"])
+        return numpy_fast.two_slopes_derivative(x, slope) if 0.0 < slope <= 1.0 else None
 
     def torch_native(self) -> nn.Module:
         from torch import nn
@@ -416,6 +457,12 @@ class SELU(Activation):
         neg = (p["scale"] * p["alpha"]) * xp.exp(xp.minimum(x, 0.0))
         return xp.where(x > 0, p["scale"], neg)
 
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.exp_linear(x, 1.0, p["scale"] * p["alpha"], p["scale"])
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.exp_linear_jump_derivative(x, p["scale"] * p["alpha"], p["scale"])
+
     def torch_native(self) -> nn.Module | None:
         from torch import nn
 
@@ -466,6 +513,12 @@ class CELU(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.where(x > 0, 1.0, xp.exp(xp.minimum(x, 0.0) / p["alpha"]))
 
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.exp_linear(x, p["alpha"], p["alpha"])
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.exp_linear_derivative(x, p["alpha"])
+
     def torch_native(self) -> nn.Module:
         from torch import nn
 
@@ -510,3 +563,13 @@ class ReLUSquared(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return 2.0 * xp.maximum(x, 0.0)
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        r = x.clip(0.0, INF, out=np.empty_like(x))  # -0.0 squares to +0.0
+        with np.errstate(over="ignore"):  # x² beyond the float range is inf
+            return np.multiply(r, r, out=r)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        r = numpy_fast.relu(x)
+        with np.errstate(over="ignore"):
+            return np.multiply(r, 2.0, out=r)

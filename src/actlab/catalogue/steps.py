@@ -9,9 +9,13 @@ NaN in gives NaN out for the value and the derivative, although a bare
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
+
+from actlab.catalogue import numpy_fast
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import Array, Backend
 from actlab.catalogue.families import Family
@@ -57,6 +61,10 @@ MCCULLOCH_PITTS = Reference(
 def _zero_derivative(x: Array, xp: Backend) -> Array:
     """0 everywhere (the derivative of a step where it exists), NaN where x is NaN."""
     return xp.keep_nan(x, xp.zeros_like(x))
+
+
+def _numpy_zero_derivative(x: np.ndarray) -> np.ndarray:
+    return numpy_fast.restore_nan(x, np.zeros_like(x))
 
 
 @register
@@ -137,6 +145,17 @@ class Heaviside(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _zero_derivative(x, xp)
 
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        h = p["at_threshold"]
+        if h == 1.0:
+            return numpy_fast.step_at_least(x, p["t"])
+        if h == 0.0:
+            return numpy_fast.step_up(x, p["t"])
+        return None
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return _numpy_zero_derivative(x)
+
 
 @register
 class BipolarStep(Activation):
@@ -177,6 +196,14 @@ class BipolarStep(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _zero_derivative(x, xp)
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        y = numpy_fast.step_at_least(x, 0.0)
+        np.add(y, y, out=y)
+        return np.subtract(y, 1.0, out=y)
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return _numpy_zero_derivative(x)
 
 
 @register
@@ -220,6 +247,14 @@ class Sign(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _zero_derivative(x, xp)
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        # np.sign keeps NaN.  Its float32 loop is not vectorised: there PyTorch's sign on
+        # the PyTorch route is faster (0.30 against 0.44 ms at 10^6)
+        return np.sign(x, out=np.empty_like(x)) if x.dtype == np.float64 else None
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return _numpy_zero_derivative(x)
 
 
 @register
@@ -282,6 +317,17 @@ class Threshold(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.keep_nan(x, xp.astype_like(x > p["t"], x))  # NaN > t is False
+
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
+        t, value = p["t"], p["value"]
+        if value != t:
+            return None
+        if t == 0.0:  # relu, if the value replacing -0.0 <= 0 is +0.0
+            return numpy_fast.relu(x) if math.copysign(1.0, value) > 0 else None
+        return x.clip(t, numpy_fast.INF, out=np.empty_like(x))
+
+    def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.step_up(x, p["t"])
 
     def torch_native(self) -> nn.Module:
         from torch import nn

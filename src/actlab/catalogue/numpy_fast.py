@@ -1,0 +1,170 @@
+"""Fast NumPy kernels for the NumPy API of the piecewise-linear entries and the
+exponential rectifiers (ELU, CELU, SELU).
+
+A piecewise-linear entry's formula, written once for NumPy and PyTorch (``forward``,
+``grad``), is a chain of comparisons, masks and selects: on a million elements each
+is a pass over memory, and ``np.where`` on a mask of random signs mispredicts half its
+branches.  The entries' ``numpy_forward`` / ``numpy_grad`` compute the same values with
+the fewest NumPy passes, each writing into one fresh output, using a few exact
+identities:
+
+* ``np.clip`` with scalar bounds is NumPy's fastest kernel here (its loop is SIMD,
+  ``np.maximum``'s with a scalar is not: ~3x faster in float32, ~1.6x in float64),
+  and keeps NaN; called as the method ``x.clip``, which skips
+  ``np.clip``'s dispatch (~1.5 µs a call);
+* a step [x > 0] is ``clip(ceil(x), 0, 1)``: ``ceil`` sends every positive float,
+  however small, to at least 1 and every other one to at most -0.0; NaN stays NaN, so
+  no separate NaN pass.  ``np.heaviside`` does it in one call, but ~20x slower;
+* [x > 0]·(1 - s) + s for 0 < s <= 1 (a leaky slope) is ``clip(ceil(x), s, 1)``;
+* ``+ 0.0`` turns -0.0 into +0.0 and changes nothing else, where a clip or a product
+  leaves a -0.0 that the formula returns as +0.0;
+* a comparison written into a float output loses NaN: ``restore_nan`` puts it back,
+  after one cheap ``max`` reduction says whether there is any.
+
+Every fast path returns exactly the bits of the entry's formula on the NumPy back end,
+except that a NaN may carry another payload, and sparse_plus's forward, within 1 ulp
+(see there); tests/catalogue/test_numpy_fast.py holds them to it.
+They take float32 or float64 arrays of any shape (0-d included) and never warn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+NDArray = np.ndarray[Any, Any]
+INF = float("inf")
+
+
+def restore_nan(x: NDArray, out: NDArray) -> NDArray:
+    """out, with NaN wherever x is NaN (NaN is rare: one reduction decides)."""
+    largest = np.maximum.reduce(x, axis=None) if x.size else 0.0
+    if largest != largest:  # NaN (np.isnan on a scalar costs a ufunc call)
+        np.copyto(out, x, where=np.isnan(x))
+    return out
+
+
+# Below this size one np.maximum call costs less than a clip and an add (their call
+# overhead); above it np.maximum's slower loop (~3x a clip per element) costs more.
+SMALL = 8192
+
+
+def relu(x: NDArray) -> NDArray:
+    """max(x, 0) with max(-0.0, 0) = +0.0: ``np.maximum(x, 0.0)``, or in ~half its time a
+    clip, whose -0.0 + 0.0 is +0.0."""
+    if x.size < SMALL:
+        return np.maximum(x, 0.0, out=np.empty_like(x))
+    out = x.clip(0.0, INF, out=np.empty_like(x))
+    return np.add(out, 0.0, out=out)
+
+
+def step_up(x: NDArray, t: float = 0.0) -> NDArray:
+    """1.0 where x > t, else +0.0; NaN -> NaN."""
+    if t != 0.0:
+        out = np.greater(x, t, out=np.empty_like(x))
+        return restore_nan(x, out)
+    out = np.ceil(x, out=np.empty_like(x))
+    out.clip(0.0, 1.0, out=out)
+    return np.add(out, 0.0, out=out)  # ceil(-0.5) = -0.0
+
+
+def step_at_least(x: NDArray, t: float) -> NDArray:
+    """1.0 where x >= t, else +0.0; NaN -> NaN."""
+    return restore_nan(x, np.greater_equal(x, t, out=np.empty_like(x)))
+
+
+def two_slopes(x: NDArray, slope: float) -> NDArray:
+    """x for x > 0, slope·x below, for 0 < slope <= 1: max(x, slope·x)."""
+    out = np.multiply(x, slope, out=np.empty_like(x))
+    return np.maximum(x, out, out=out)
+
+
+def two_slopes_derivative(x: NDArray, slope: float) -> NDArray:
+    """1 for x > 0, slope for x <= 0 (0 < slope <= 1); NaN -> NaN."""
+    out = np.ceil(x, out=np.empty_like(x))
+    return out.clip(slope, 1.0, out=out)
+
+
+def inside(x: NDArray, lo: float, hi: float, value: float = 1.0) -> NDArray:
+    """``value`` on the open interval (lo, hi), +0.0 outside and at its ends; NaN -> NaN."""
+    out = np.empty_like(x)
+    if lo == -hi:  # a symmetric interval: one comparison of |x|
+        np.abs(x, out=out)
+        np.less(out, hi, out=out)
+    else:
+        mask = np.greater(x, lo, out=np.empty(x.shape, dtype=bool))  # an array also if 0-d
+        np.logical_and(mask, np.less(x, hi), out=mask)
+        np.copyto(out, mask)
+    if value != 1.0:
+        np.multiply(out, value, out=out)
+    return restore_nan(x, out)
+
+
+def outside(x: NDArray, half_width: float) -> NDArray:
+    """1.0 where |x| > half_width, +0.0 elsewhere; NaN -> NaN (the shrinks' derivative)."""
+    out = np.abs(x, out=np.empty_like(x))
+    np.greater(out, half_width, out=out)
+    return restore_nan(x, out)
+
+
+def shift_clip(x: NDArray, shift: float, lo: float, hi: float) -> NDArray:
+    """clip(x + shift, lo, hi): the ramps (x + shift is exact near the foot)."""
+    out = np.add(x, shift, out=np.empty_like(x))
+    return out.clip(lo, hi, out=out)
+
+
+def gated_ramp(x: NDArray, shift: float, top: float, scale: float) -> NDArray:
+    """x·(clip(x + shift, 0, top)·scale), +0.0 for x <= -shift (-inf included), -0.0 at
+    -0.0: the hard mish (2, 2, 1/2).  The gate is computed as clip(-shift - x, -top, 0)
+    times -scale, the same magnitude, but -0.0 below the ramp, so that x·gate is +0.0
+    there without a pass to fix the sign."""
+    out = np.subtract(-shift, x, out=np.empty_like(x))
+    out.clip(-top, 0.0, out=out)
+    np.multiply(out, -scale, out=out)
+    with np.errstate(invalid="ignore"):  # -inf·0, replaced below
+        np.multiply(out, x, out=out)
+    lowest = np.minimum.reduce(x, axis=None) if x.size else 0.0
+    if lowest == -INF or lowest != lowest:  # rare (NaN hides a -inf): one reduction decides
+        np.copyto(out, 0.0, where=x == -INF)
+    return out
+
+
+def exp_linear(x: NDArray, inner: float, outer: float, slope: float = 1.0) -> NDArray:
+    """outer·expm1(min(x, 0)/inner) + slope·max(x, 0), without a select: each term is ±0
+    where the other one applies (ELU: inner 1, outer α; CELU: α, α; SELU: 1, λα, λ)."""
+    with np.errstate(over="ignore"):  # x/inner and slope·x may round to ±inf, as the formula
+        neg = x.clip(-INF, 0.0, out=np.empty_like(x))
+        np.add(neg, 0.0, out=neg)  # min(-0.0, 0.0) is +0.0 in the formula
+        if inner != 1.0:
+            np.divide(neg, inner, out=neg)
+        np.expm1(neg, out=neg)
+        if outer != 1.0:
+            np.multiply(neg, outer, out=neg)
+        # -0.0 below 0, so that a -0.0 from neg (an underflow) stays -0.0 as in the formula
+        pos = x.clip(-0.0, INF, out=np.empty_like(x))
+        if slope != 1.0:
+            np.multiply(pos, slope, out=pos)
+        return np.add(neg, pos, out=neg)
+
+
+def exp_linear_derivative(x: NDArray, inner: float) -> NDArray:
+    """exp(min(x, 0)/inner): 1 for x > 0 and e^(x/inner) below (ELU with α = 1, CELU)."""
+    d = x.clip(-INF, 0.0, out=np.empty_like(x))
+    if inner != 1.0:
+        with np.errstate(over="ignore"):
+            np.divide(d, inner, out=d)
+    return np.exp(d, out=d)
+
+
+def exp_linear_jump_derivative(x: NDArray, outer: float, slope: float) -> NDArray:
+    """slope for x > 0, outer·e^x for x <= 0 (SELU: λ and λα): with m = [x > 0] from
+    ``step_up``, outer·e^min(x, 0)·(1 - m) + slope·m, exact since m is 0 or 1."""
+    m = np.ceil(x, out=np.empty_like(x))
+    m.clip(0.0, 1.0, out=m)  # [x > 0], -0.0 for x in (-1, 0]: harmless in 1 - m and slope·m
+    d = x.clip(-INF, 0.0, out=np.empty_like(x))
+    np.exp(d, out=d)
+    np.multiply(d, outer, out=d)
+    d *= np.subtract(1.0, m)
+    np.multiply(m, slope, out=m)
+    return np.add(d, m, out=d)
