@@ -160,7 +160,7 @@ def test_optimiser_equals_torch_on_each_networks_slice(kind: str) -> None:
 def test_unknown_optimiser_and_wrong_learning_rate_count_are_refused() -> None:
     model = EnsembleMLP([2, 3, 2], "relu", [0, 1])
     with pytest.raises(ValueError, match="optimiser"):
-        EnsembleOptimiser(list(model.parameters()), torch.ones(2), "rmsprop")
+        EnsembleOptimiser(list(model.parameters()), torch.ones(2), "adagrad")
     x, y = torch.zeros(4, 2), torch.zeros(4, dtype=torch.int64)
     with pytest.raises(ValueError, match="learning rates"):
         train_ensemble(model, x, y, steps=1, learning_rates=[0.1, 0.1, 0.1])

@@ -20,7 +20,8 @@ Speed: the per-step cost matters (the gates experiment trains thousands of
 steps on 4 samples), so the layers call the entries' back-end formulas
 (``act.forward(z, act.params, NUMPY)`` and ``act.grad``) directly inside one
 ``np.errstate`` block instead of the public ``act(z)``, which re-checks dtypes
-and opens an errstate per call.  Inputs are already float arrays of the
+and opens an errstate per call (the piecewise-linear entries' NumPy fast paths,
+``numpy_forward`` and ``numpy_grad``, first).  Inputs are already float arrays of the
 network's dtype, which is all the public wrapper would ensure.
 """
 
@@ -64,14 +65,19 @@ class _Layer:
     def forward(self, z: np.ndarray) -> np.ndarray:
         if self.is_identity:
             return z
-        a = self.act.forward(z, self.params, NUMPY)
+        a = self.act.numpy_forward(z, self.params)  # the entry's NumPy fast path, if any
+        if a is None:
+            a = self.act.forward(z, self.params, NUMPY)
         return a if a.dtype == z.dtype else a.astype(z.dtype)
 
     def backward(self, z: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
         if self.is_identity:
             return grad_a
         if self.elementwise:
-            return grad_a * self.act.grad(z, self.params, NUMPY)
+            slope = self.act.numpy_grad(z, self.params)
+            if slope is None:
+                slope = self.act.grad(z, self.params, NUMPY)
+            return grad_a * slope
         return self.act.vjp_(z, grad_a, self.params, NUMPY)
 
 
