@@ -59,7 +59,8 @@ def list_experiments() -> None:
               help="Directory; the run goes to OUT/NAME/.")
 @click.option("--quick", is_flag=True, help="The small configuration (seconds, for a try-out).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False),
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False,
+                                                    resolve_path=True),
               default=None, help="Directory of data files the experiment can use "
               "(convergence_race: CIFAR-10's python batches).")
 @click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE",

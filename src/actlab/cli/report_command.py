@@ -34,7 +34,8 @@ def _split(values: tuple[str, ...]) -> list[str]:
               help="Small configurations (the whole report in under a minute).")
 @click.option("--seed", type=int, default=None,
               help="Seed for every experiment (default: each one's own).")
-@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path,
+                                                    resolve_path=True),
               default=None, help="Directory of data files for the experiments that read "
               "them (convergence_race: CIFAR-10's python batches).")
 @click.option("--rerun", is_flag=True, help="Ignore cached results and run everything again.")
@@ -61,10 +62,15 @@ def report(out: Path, only: tuple[str, ...], quick: bool, seed: int | None,
 
     names, _ = split_only(_split(only) or None)
     try:  # an unknown name fails before the directory is made
-        if names:
-            select(names)
+        selected = [] if names == [] else select(names)
     except KeyError as err:  # a name the user typed in --only
         raise UnknownName(err.args[0]) from None
+    if data_dir is not None:  # a directory without the files an experiment reads fails
+        from actlab.lab.overrides import ConfigOverrides  # now, not after an hour of work
+
+        overrides = ConfigOverrides(data_dir=str(data_dir))
+        for experiment in selected:
+            overrides.apply(experiment.config(quick=quick))
     ensure_output_directory(out, "report directory")
     outcome = build_report(out, only=_split(only) or None, quick=quick, seed=seed,
                            data_dir=data_dir,

@@ -96,6 +96,12 @@ class Config:
                    max_steps=200, eval_every=5, eval_examples=300, bootstrap=200,
                    cifar_learning_rates=(0.01,), cifar_max_steps=20, cifar_batch_size=8)
 
+    def __post_init__(self) -> None:
+        if self.data_dir:  # a directory without the files fails now, not after the other races
+            from actlab.data.files import cifar10_directory
+
+            cifar10_directory(self.data_dir)
+
     def grid(self, model: str) -> tuple[float, ...]:
         """The learning rates tried for the named model (mlp, cnn or cifar_cnn)."""
         if model == "cifar_cnn":
