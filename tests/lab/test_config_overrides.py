@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from actlab.errors import InvalidValue, UnknownName
 from actlab.lab.overrides import ConfigOverrides, parse_settings
+from cli_errors import one_line_error
 
 
 @dataclass(frozen=True)
@@ -44,3 +46,24 @@ def test_settings_take_the_type_of_the_field() -> None:
 def test_bad_settings_are_named(setting: str, error: type, message: str) -> None:
     with pytest.raises(error, match=message):
         parse_settings(Example(), [setting])
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("saturation_training", "--set", "chunk=0"), "chunk must be at least 1"),
+    (("saturation_training", "--set", "steps=-3"), "steps must be at least 1"),
+    (("saturation_training", "--set", "seeds=3"), "seeds must be at least 5"),
+    (("saturation_training", "--set", "activations="), "name at least one activation"),
+    (("saturation_training", "--set", "init=foo"), "unknown init 'foo'"),
+    (("saturation_training", "--set", "learning_rate=nan"), "learning_rate must be"),
+    (("convergence_race", "--set", "seeds=3"), "at least 5 seeds"),
+    (("mnist1d_baselines", "--set", "comparison_seeds=1"), "must be at least 5"),
+    (("mnist1d_baselines", "--set", "eval_every=0"), "must be >= 1"),
+])
+def test_a_set_value_no_run_can_mean_is_one_line(
+        args: tuple[str, ...], message: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Refused before any training, as one line and exit 2 (not a traceback, not a run)."""
+    error = one_line_error(capsys, "lab", "run", *args, "--quick", "--quiet",
+                           "--out", str(tmp_path))
+    assert message in error
+    assert not any(tmp_path.iterdir())  # no result was written

@@ -27,11 +27,13 @@ are judged in the paper's epochs:
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from actlab.errors import InvalidValue
 from actlab.lab.registry import ProgressFn
 from actlab.lab.result import Claim, Result, Table
 
@@ -136,7 +138,31 @@ def train_and_watch(activation: str, config: Config,
             "saturated": data[:, :, 2], "loss": np.array(losses)}
 
 
+def _validate(config: Config) -> None:
+    """Refuse what ``--set`` could make of the config that no run can mean."""
+    from actlab.lab.verdict import MIN_SEEDS
+    from actlab.models.initialisers import INITIALISERS
+
+    if not config.activations:
+        raise InvalidValue("activations: name at least one activation")
+    counts = {"hidden_layers": config.hidden_layers, "width": config.width,
+              "steps": config.steps, "snapshots": config.snapshots, "chunk": config.chunk,
+              "batch_size": config.batch_size, "probe_size": config.probe_size}
+    for name, value in counts.items():
+        if value < 1:
+            raise InvalidValue(f"{name} must be at least 1, got {value}")
+    if config.seeds < MIN_SEEDS:
+        raise InvalidValue(f"seeds must be at least {MIN_SEEDS} (the claims rest on that "
+                           f"many), got {config.seeds}")
+    if not (math.isfinite(config.learning_rate) and config.learning_rate > 0):
+        raise InvalidValue(f"learning_rate must be a number > 0, got {config.learning_rate}")
+    if config.init not in INITIALISERS:
+        raise InvalidValue(f"unknown init {config.init!r}; choose one of "
+                           f"{', '.join(INITIALISERS)}")
+
+
 def run(config: Config, progress: ProgressFn | None = None) -> Result:
+    _validate(config)
     start = time.perf_counter()
     watched = {}
     for k, name in enumerate(config.activations):
