@@ -93,7 +93,8 @@ def test_quick_run_reports_width_ten_and_claims() -> None:
     assert [c.statement.split()[4] for c in per_width] == ["2", "3", "4", "5", "10"]
     for claim in per_width:
         assert claim.kind == "claim" and "Lu" in claim.source and claim.seeds == config.lu_nets
-        assert claim.tolerance == dying_relu.LU_TOLERANCE
+        width = int(claim.statement.split()[4])
+        assert claim.tolerance == dying_relu.lu_tolerance(LU_2019_BORN_DEAD, width)
         low, high = claim.interval
         assert low <= claim.measured <= high
     bounds = next(c for c in result.claims if "between the lower and upper" in c.statement)
@@ -196,6 +197,17 @@ def test_a_wrong_published_value_is_not_reproduced() -> None:
     # too few nets for the tolerance: the same right values can only be "partly"
     few = _lu_curves({w: list(v) for w, v in record.simulated.items()}, nets=2000)
     assert "partly" in {c.verdict for c in dying_relu.lu_published_claims(few, record)}
+
+
+def test_nets_that_never_die_reproduce_no_width() -> None:
+    """A broken estimator that finds no dead net (P = 0 at every depth) must fail every
+    width, width 10 included, whose whole curve lies within 0.01 of zero."""
+    record = LU_2019_BORN_DEAD
+    never = _lu_curves({w: [0.0] * 20 for w in record.widths}, nets=100_000)
+    judged = dying_relu.lu_published_claims(never, record)
+    assert [c.verdict for c in judged] == ["not reproduced"] * 5
+    assert dying_relu.lu_tolerance(record, 10) == pytest.approx(0.0038)
+    assert dying_relu.lu_tolerance(record, 2) == dying_relu.LU_TOLERANCE
 
 
 def test_bounds_claim_fails_outside_their_bounds() -> None:
