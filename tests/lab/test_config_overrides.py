@@ -67,3 +67,17 @@ def test_a_set_value_no_run_can_mean_is_one_line(
                            "--out", str(tmp_path))
     assert message in error
     assert not any(tmp_path.iterdir())  # no result was written
+
+
+def test_data_option_mistakes_are_one_line(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "file").write_text("not a directory")
+    out = str(tmp_path / "out")
+    cases = {("convergence_race", str(tmp_path / "absent")): "absent: does not exist",
+             ("convergence_race", str(tmp_path / "file")): "file: is not a directory",
+             ("gates", str(tmp_path)): "--data: experiment 'gates' reads no data files"}
+    for (name, data), message in cases.items():
+        error = one_line_error(capsys, "lab", "run", name, "--quick", "--data", data,
+                               "--out", out)
+        assert message in error
+    assert not (tmp_path / "out").exists()
