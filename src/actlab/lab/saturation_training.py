@@ -51,7 +51,7 @@ class Config:
     learning_rate: float = 0.1  # plain SGD (the paper tuned it on validation, unpublished)
     batch_size: int = 10  # the paper's mini-batch size
     steps: int = 600  # updates: as many as the report's budget allows (the paper: > 2 million)
-    snapshots: int = 60  # evenly spaced measurements over the run (and one at the start)
+    snapshots: int = 60  # evenly spaced measurements over the run, as many over its 1st epoch
     chunk: int = 100  # updates whose fresh mini-batches are generated in one go
     probe_size: int = 300  # fixed examples the statistics are measured on (as the paper)
     seeds: int = 5  # independent nets per activation
@@ -70,9 +70,13 @@ class Config:
         return self.steps / UPDATES_PER_EPOCH
 
     def snapshot_steps(self) -> list[int]:
-        """The updates after which the statistics are measured: 0, evenly spaced, the last."""
-        every = max(1, self.steps // max(1, self.snapshots))
-        return sorted({*range(0, self.steps, every), self.steps})
+        """The updates after which the statistics are measured: 0, evenly spaced over the
+        run and over its first epoch, the last.  The "early" claim is judged inside the
+        first epoch: spaced over 2 million updates alone, no measurement would fall there."""
+        taken = {self.steps}
+        for span in (self.steps, min(self.steps, UPDATES_PER_EPOCH)):
+            taken.update(range(0, span, max(1, span // max(1, self.snapshots))))
+        return sorted(taken)
 
 
 def train_and_watch(activation: str, config: Config,
