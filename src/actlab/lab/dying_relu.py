@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from actlab.errors import InvalidValue
 from actlab.lab import verdict as rule
 from actlab.lab.lu2019_born_dead import (
     LU_2019_BORN_DEAD,
@@ -249,7 +250,26 @@ def _torch_backend():  # small indirection keeps the import lazy
     return torch_backend()
 
 
+def _validate(config: Config) -> None:
+    """Refuse what ``--set`` could make of the config that no run can mean."""
+    counts = {"max_depth": config.max_depth, "nets": config.nets, "inputs": config.inputs,
+              "input_dim": config.input_dim, "train_seeds": config.train_seeds,
+              "bootstrap": config.bootstrap, "train_steps": config.train_steps,
+              "batch_size": config.batch_size, "lu_nets": config.lu_nets}
+    for name, value in counts.items():
+        if value < 1:
+            raise InvalidValue(f"{name} must be at least 1, got {value}")
+    if not config.widths or min(config.widths) < 1:
+        raise InvalidValue("widths: give at least one width, each at least 1")
+    if not config.learning_rates or not all(math.isfinite(r) and r > 0
+                                            for r in config.learning_rates):
+        raise InvalidValue("learning_rates: give at least one rate, each a number > 0")
+    if not (math.isfinite(config.bias_std) and config.bias_std >= 0):
+        raise InvalidValue(f"bias_std must be a number >= 0, got {config.bias_std}")
+
+
 def run(config: Config, progress: ProgressFn | None = None) -> Result:
+    _validate(config)
     start = time.perf_counter()
     born = born_dead_curves(config, progress)
     lu = born_dead_lu_setting(config, LU_2019_BORN_DEAD, progress)
