@@ -57,7 +57,7 @@ def test_bad_settings_are_named(setting: str, error: type, message: str) -> None
     (("saturation_training", "--set", "learning_rate=nan"), "learning_rate must be"),
     (("convergence_race", "--set", "seeds=3"), "at least 5 seeds"),
     (("mnist1d_baselines", "--set", "comparison_seeds=1"), "must be at least 5"),
-    (("mnist1d_baselines", "--set", "eval_every=0"), "must be >= 1"),
+    (("mnist1d_baselines", "--set", "eval_every=0"), "eval_every must be at least 1"),
     (("dying_relu", "--set", "widths="), "give at least one width"),
     (("dying_relu", "--set", "lu_nets=0"), "lu_nets must be at least 1"),
     (("dying_relu", "--set", "learning_rates=0.1,-1"), "each a number > 0"),

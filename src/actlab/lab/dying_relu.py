@@ -43,6 +43,7 @@ from actlab.lab.lu2019_born_dead import (
     lower_bound,
     upper_bound,
 )
+from actlab.lab.overrides import require_counts
 from actlab.lab.registry import ProgressFn
 from actlab.lab.result import LECTURE_NOTES, Claim, Result, Table
 from actlab.lab.statistics import wilson_interval
@@ -252,13 +253,10 @@ def _torch_backend():  # small indirection keeps the import lazy
 
 def _validate(config: Config) -> None:
     """Refuse what ``--set`` could make of the config that no run can mean."""
-    counts = {"max_depth": config.max_depth, "nets": config.nets, "inputs": config.inputs,
-              "input_dim": config.input_dim, "train_seeds": config.train_seeds,
-              "bootstrap": config.bootstrap, "train_steps": config.train_steps,
-              "batch_size": config.batch_size, "lu_nets": config.lu_nets}
-    for name, value in counts.items():
-        if value < 1:
-            raise InvalidValue(f"{name} must be at least 1, got {value}")
+    require_counts({"max_depth": config.max_depth, "nets": config.nets, "inputs": config.inputs,
+                    "input_dim": config.input_dim, "train_seeds": config.train_seeds,
+                    "bootstrap": config.bootstrap, "train_steps": config.train_steps,
+                    "batch_size": config.batch_size, "lu_nets": config.lu_nets})
     if not config.widths or min(config.widths) < 1:
         raise InvalidValue("widths: give at least one width, each at least 1")
     if not config.learning_rates or not all(math.isfinite(r) and r > 0

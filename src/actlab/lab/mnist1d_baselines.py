@@ -64,6 +64,7 @@ import numpy as np
 import torch
 
 from actlab.errors import InvalidValue
+from actlab.lab.overrides import require_counts
 from actlab.lab.registry import ProgressFn
 from actlab.lab.result import Claim, Result, Table
 from actlab.lab.statistics import t_interval
@@ -495,8 +496,8 @@ def _validate(config: Config) -> None:
     if min(config.seeds, config.comparison_seeds) < MIN_SEEDS:
         raise InvalidValue(f"seeds and comparison_seeds must be at least {MIN_SEEDS} (the "
                            "claims rest on that many)")
-    if min(config.steps, config.gru_steps, config.eval_every, config.batch_size) < 1:
-        raise InvalidValue("steps, gru_steps, eval_every and batch_size must be >= 1")
+    require_counts({"steps": config.steps, "gru_steps": config.gru_steps,
+                    "eval_every": config.eval_every, "batch_size": config.batch_size})
 
 
 def _order_claim(curves: dict[str, dict]) -> Claim:

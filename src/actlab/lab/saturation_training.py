@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from actlab.errors import InvalidValue
+from actlab.lab.overrides import require_counts
 from actlab.lab.registry import ProgressFn
 from actlab.lab.result import Claim, Result, Table
 
@@ -149,12 +150,9 @@ def _validate(config: Config) -> None:
 
     if not config.activations:
         raise InvalidValue("activations: name at least one activation")
-    counts = {"hidden_layers": config.hidden_layers, "width": config.width,
-              "steps": config.steps, "snapshots": config.snapshots, "chunk": config.chunk,
-              "batch_size": config.batch_size, "probe_size": config.probe_size}
-    for name, value in counts.items():
-        if value < 1:
-            raise InvalidValue(f"{name} must be at least 1, got {value}")
+    require_counts({"hidden_layers": config.hidden_layers, "width": config.width,
+                    "steps": config.steps, "snapshots": config.snapshots, "chunk": config.chunk,
+                    "batch_size": config.batch_size, "probe_size": config.probe_size})
     if config.seeds < MIN_SEEDS:
         raise InvalidValue(f"seeds must be at least {MIN_SEEDS} (the claims rest on that "
                            f"many), got {config.seeds}")
