@@ -29,6 +29,12 @@ def test_overrides_apply_only_to_fields_the_config_has() -> None:
     assert ConfigOverrides().apply(Example()) == Example()
 
 
+def test_one_value_for_a_tuple_field_is_a_one_element_tuple() -> None:
+    assert parse_settings(Example(), ["names=tanh", "sizes=7"]) == {"names": ("tanh",),
+                                                                    "sizes": (7,)}
+    assert parse_settings(Example(), ["names="]) == {"names": ()}  # the experiment judges
+
+
 def test_settings_take_the_type_of_the_field() -> None:
     values = parse_settings(Example(), ["steps=2200000", "rate=1e-3", "names=gelu, tanh",
                                         "sizes=4,5,6", "verbose=yes"])
