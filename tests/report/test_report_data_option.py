@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,12 @@ from cli_errors import one_line_error
 
 def test_report_data_option_runs_the_cifar_race(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    write_fake_cifar10(tmp_path / "data", rows=12, cue=True)
+    write_fake_cifar10(tmp_path / "my data", rows=12, cue=True)
     out = tmp_path / "site"
     monkeypatch.chdir(tmp_path)  # a relative --data is kept as the absolute directory
     result = CliRunner().invoke(app, ["report", "--quick", "--quiet", "--no-bench",
                                       "--only", "convergence_race,gates",
-                                      "--data", "data", "--out", str(out)])
+                                      "--data", "my data", "--out", str(out)])
     assert result.exit_code == 0, result.output
     race = Result.from_json(
         (out / "experiments" / "convergence_race" / "result.json").read_text())
@@ -28,7 +29,8 @@ def test_report_data_option_runs_the_cifar_race(tmp_path: Path,
     assert any("CIFAR-10" in c.statement for c in race.claims)
     # the page's reproduce line names the directory; gates reads no files and ran as usual
     page = (out / "experiments" / "convergence_race.html").read_text()
-    assert f"--data {(tmp_path / 'data').resolve()}" in page
+    # (quoted for the shell: the path has a space)
+    assert f"--data '{(tmp_path / 'my data').resolve()}'" in html.unescape(page)
     assert "--data" not in (out / "experiments" / "gates.html").read_text()
 
 
