@@ -82,6 +82,9 @@ def test_data_option_mistakes_are_one_line(tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "file").write_text("not a directory")
     out = str(tmp_path / "out")
+    error = one_line_error(capsys, "lab", "run", "convergence_race", "--quick", "--set",
+                           f"data_dir={tmp_path / 'absent'}", "--out", out)
+    assert "absent: does not exist" in error  # --set data_dir=DIR is --data DIR
     cases = {("convergence_race", str(tmp_path / "absent")): "absent: does not exist",
              ("convergence_race", str(tmp_path / "file")): "file: is not a directory",
              ("gates", str(tmp_path)): "--data: experiment 'gates' reads no data files"}

@@ -87,7 +87,10 @@ def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: b
         raise UserError(f"--data: experiment {name!r} reads no data files")
     config = exp.config(quick=quick, **overrides.given())
     if settings:
-        config = dataclasses.replace(config, **parse_settings(config, settings))
+        values = parse_settings(config, settings)
+        if values.get("data_dir"):  # --set data_dir=DIR is --data DIR
+            values["data_dir"] = data_directory(values["data_dir"])
+        config = dataclasses.replace(config, **values)
     ensure_output_directory(out)
     console = Console(stderr=True, quiet=quiet)
     result, written = _run_and_save(exp, config, out, console, quiet)
