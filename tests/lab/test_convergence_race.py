@@ -161,21 +161,32 @@ def test_cifar_ensemble_matches_one_torch_network() -> None:
         3 * 32 * 25 + 32 + 32 * 32 * 25 + 32 + 32 * 64 * 25 + 64 + 576 * 10 + 10)
 
 
-def test_cli_data_option_runs_the_cifar_race(tmp_path) -> None:
+def test_cli_data_option_runs_the_cifar_race(tmp_path, monkeypatch) -> None:
     from click.testing import CliRunner
 
     from actlab.cli import app
 
-    write_fake_cifar10(tmp_path, rows=12, cue=True)
+    write_fake_cifar10(tmp_path / "data", rows=12, cue=True)
     out = tmp_path / "out"
+    monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["lab", "run", "convergence_race", "--quick", "--quiet",
-                                      "--data", str(tmp_path), "--out", str(out)])
+                                      "--data", "data", "--out", str(out)])
     assert result.exit_code == 0, result.output
     saved = Result.from_json((out / "convergence_race" / "result.json").read_text())
     assert "cifar10_cifar_cnn" in saved.curves["races"]
-    wrong = CliRunner().invoke(app, ["lab", "run", "gates", "--quick", "--data", str(tmp_path),
-                                     "--out", str(out)])
-    assert wrong.exit_code == 2 and "reads no data files" in wrong.output
+    # a relative directory is recorded as the absolute one it named
+    assert saved.config["data_dir"] == str((tmp_path / "data").resolve())
+    # (gates reads no data files: tests/lab/test_config_overrides.py checks that error)
+
+
+def test_a_data_directory_without_the_cifar_files_fails_at_once(tmp_path) -> None:
+    """Checked when the config is made, before the other races spend their time."""
+    from actlab.errors import UserError
+
+    write_fake_cifar10(tmp_path, rows=12, cue=True)
+    (tmp_path / "cifar-10-batches-py" / "test_batch").unlink()
+    with pytest.raises(UserError, match="missing CIFAR-10 batch files: test_batch"):
+        cr.Config(data_dir=str(tmp_path))
 
 
 def test_figures(quick_result: Result) -> None:

@@ -93,11 +93,12 @@ def test_quick_run_reports_width_ten_and_claims() -> None:
     assert [c.statement.split()[4] for c in per_width] == ["2", "3", "4", "5", "10"]
     for claim in per_width:
         assert claim.kind == "claim" and "Lu" in claim.source and claim.seeds == config.lu_nets
-        assert claim.tolerance == dying_relu.LU_TOLERANCE
+        width = int(claim.statement.split()[4])
+        assert claim.tolerance == dying_relu.lu_tolerance(LU_2019_BORN_DEAD, width)
         low, high = claim.interval
         assert low <= claim.measured <= high
     bounds = next(c for c in result.claims if "between the lower and upper" in c.statement)
-    assert bounds.kind == "claim"
+    assert bounds.kind == "check" and bounds.verdict == "holds"
     transcription = next(c for c in result.claims if c.statement.startswith("Their theorem"))
     assert transcription.kind == "check" and transcription.verdict == "holds"
 
@@ -198,15 +199,32 @@ def test_a_wrong_published_value_is_not_reproduced() -> None:
     assert "partly" in {c.verdict for c in dying_relu.lu_published_claims(few, record)}
 
 
-def test_bounds_claim_fails_outside_their_bounds() -> None:
+def test_nets_that_never_die_reproduce_no_width() -> None:
+    """A broken estimator that finds no dead net (P = 0 at every depth) must fail every
+    width, width 10 included, whose whole curve lies within 0.01 of zero."""
+    record = LU_2019_BORN_DEAD
+    never = _lu_curves({w: [0.0] * 20 for w in record.widths}, nets=100_000)
+    judged = dying_relu.lu_published_claims(never, record)
+    assert [c.verdict for c in judged] == ["not reproduced"] * 5
+    assert dying_relu.lu_tolerance(record, 10) == pytest.approx(0.0038)
+    assert dying_relu.lu_tolerance(record, 2) == dying_relu.LU_TOLERANCE
+
+
+def test_bounds_check_fails_outside_their_bounds() -> None:
+    """Their theorem's bounds hold by mathematics: a check of our estimator, which fails
+    only when an estimate lies clearly outside them."""
     record = LU_2019_BORN_DEAD
     inside = _lu_curves({w: list(v) for w, v in record.simulated.items()}, nets=100_000)
-    assert dying_relu.lu_bounds_claim(inside).verdict == "reproduced"
+    check = dying_relu.lu_bounds_check(inside)
+    assert (check.kind, check.verdict) == ("check", "holds")
+    # estimates resting on the attained lower bound (P = 0 at one hidden layer) are inside
+    assert check.measured.startswith("100 of 100")
     above = {w: list(v) for w, v in record.simulated.items()}
     above[4][9] = upper_bound(4, 10) + 0.02  # above their upper bound at 10 hidden layers
-    claim = dying_relu.lu_bounds_claim(_lu_curves(above, nets=100_000))
-    assert claim.verdict == "not reproduced" and claim.measured < 0
-    assert "width 4, upper bound" in claim.quantity
+    check = dying_relu.lu_bounds_check(_lu_curves(above, nets=100_000))
+    assert check.verdict == "fails" and "width 4, 10 hidden layers" in check.detail
+    # the same estimate on few nets is not clearly outside: no false alarm
+    assert dying_relu.lu_bounds_check(_lu_curves(above, nets=500)).verdict == "holds"
 
 
 def test_bounds_transcription_check_catches_a_wrong_curve() -> None:

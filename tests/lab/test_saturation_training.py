@@ -42,6 +42,19 @@ def test_second_shape_covers_at_most_half_of_the_first() -> None:
     assert np.mean(second[pairs].any(axis=(1, 2))) > 0.95
 
 
+def test_a_run_of_the_papers_length_measures_inside_its_first_epoch() -> None:
+    """The full run (2.2 million updates) judges the "early" claim too: evenly spaced
+    snapshots alone would leave only the start inside the first epoch."""
+    full = saturation_training.Config(steps=2_200_000)
+    taken = full.snapshot_steps()
+    first_epoch = [s for s in taken if 0 < s <= saturation_training.UPDATES_PER_EPOCH]
+    assert len(first_epoch) >= full.snapshots
+    assert taken[0] == 0 and taken[-1] == full.steps
+    assert sum(s > saturation_training.UPDATES_PER_EPOCH for s in taken) >= full.snapshots - 1
+    # the default run lies inside the first epoch: one even spacing, as before
+    assert saturation_training.Config().snapshot_steps() == list(range(0, 601, 10))
+
+
 def test_quick_run_statistics_and_claims() -> None:
     config = saturation_training.Config.quick()
     result = saturation_training.run(config)

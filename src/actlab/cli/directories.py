@@ -17,3 +17,14 @@ def ensure_output_directory(out: Path, what: str = "output directory") -> None:
         raise UserError(f"cannot create the {what} {out}: {err.strerror or err}") from None
     if not os.access(out, os.W_OK | os.X_OK):
         raise UserError(f"cannot write into the {what} {out}")
+
+
+def data_directory(path: str) -> str:
+    """``--data PATH`` as the absolute directory it names (so results, cache keys and
+    reproduce lines do not depend on where the command ran); a one-line UserError when it
+    is not a directory (click's own check would print its usage text as well)."""
+    directory = Path(path).expanduser().resolve()
+    if not directory.is_dir():
+        problem = "is not a directory" if directory.exists() else "does not exist"
+        raise UserError(f"--data {path}: {problem}")
+    return str(directory)

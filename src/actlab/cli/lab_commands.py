@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from actlab.errors import UnknownName
+from actlab.errors import UnknownName, UserError
 from actlab.lab.overrides import ConfigOverrides, parse_settings
 
 DEFAULT_OUT = "actlab-lab"
@@ -59,7 +59,7 @@ def list_experiments() -> None:
               help="Directory; the run goes to OUT/NAME/.")
 @click.option("--quick", is_flag=True, help="The small configuration (seconds, for a try-out).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False),
+@click.option("--data", "data_dir", metavar="DIR",
               default=None, help="Directory of data files the experiment can use "
               "(convergence_race: CIFAR-10's python batches).")
 @click.option("--set", "settings", multiple=True, metavar="FIELD=VALUE",
@@ -70,22 +70,27 @@ def run_experiment(name: str, seed: int | None, out: Path, quick: bool, quiet: b
     """Run experiment NAME; write OUT/NAME/result.json and one PNG per figure."""
     from rich.console import Console
 
-    from actlab.cli.directories import ensure_output_directory
+    from actlab.cli.directories import data_directory, ensure_output_directory
     from actlab.lab.registry import experiment
 
     try:
         exp = experiment(name)
     except KeyError as err:  # an unknown name the user typed: one line, exit 2
         raise UnknownName(err.args[0]) from None
+    if data_dir is not None:
+        data_dir = data_directory(data_dir)
     overrides = ConfigOverrides(seed=seed, data_dir=data_dir)
     missing = overrides.missing_in(exp.load().Config)
     if "seed" in missing:
-        raise click.UsageError(f"experiment {name!r} takes no seed")
+        raise UserError(f"--seed: experiment {name!r} takes no seed")
     if "data_dir" in missing:
-        raise click.UsageError(f"experiment {name!r} reads no data files")
+        raise UserError(f"--data: experiment {name!r} reads no data files")
     config = exp.config(quick=quick, **overrides.given())
     if settings:
-        config = dataclasses.replace(config, **parse_settings(config, settings))
+        values = parse_settings(config, settings)
+        if values.get("data_dir"):  # --set data_dir=DIR is --data DIR
+            values["data_dir"] = data_directory(values["data_dir"])
+        config = dataclasses.replace(config, **values)
     ensure_output_directory(out)
     console = Console(stderr=True, quiet=quiet)
     result, written = _run_and_save(exp, config, out, console, quiet)

@@ -34,7 +34,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
               help="Small configurations (the whole report in under a minute).")
 @click.option("--seed", type=int, default=None,
               help="Seed for every experiment (default: each one's own).")
-@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--data", "data_dir", metavar="DIR",
               default=None, help="Directory of data files for the experiments that read "
               "them (convergence_race: CIFAR-10's python batches).")
 @click.option("--rerun", is_flag=True, help="Ignore cached results and run everything again.")
@@ -46,7 +46,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @click.option("--no-bench", is_flag=True,
               help="Leave the bench out (it is in by default, or with --only bench).")
 def report(out: Path, only: tuple[str, ...], quick: bool, seed: int | None,
-           data_dir: Path | None, rerun: bool,
+           data_dir: str | None, rerun: bool,
            open_browser: bool, quiet: bool, db: Path | None, no_bench: bool) -> None:
     """Run the lab experiments and the default bench, and write an HTML report: atlas,
     experiments, claims, bench.
@@ -55,16 +55,22 @@ def report(out: Path, only: tuple[str, ...], quick: bool, seed: int | None,
     configuration only redraws the pages (use --rerun to recompute the
     experiments).  The bench's runs are kept in its store (--db) and reused.
     """
-    from actlab.cli.directories import ensure_output_directory
+    from actlab.cli.directories import data_directory, ensure_output_directory
     from actlab.report import build_report
     from actlab.report.builder import select, split_only
 
     names, _ = split_only(_split(only) or None)
     try:  # an unknown name fails before the directory is made
-        if names:
-            select(names)
+        selected = [] if names == [] else select(names)
     except KeyError as err:  # a name the user typed in --only
         raise UnknownName(err.args[0]) from None
+    if data_dir is not None:  # a directory without the files an experiment reads fails
+        from actlab.lab.overrides import ConfigOverrides  # now, not after an hour of work
+
+        data_dir = data_directory(data_dir)
+        overrides = ConfigOverrides(data_dir=data_dir)
+        for experiment in selected:
+            overrides.apply(experiment.config(quick=quick))
     ensure_output_directory(out, "report directory")
     outcome = build_report(out, only=_split(only) or None, quick=quick, seed=seed,
                            data_dir=data_dir,

@@ -159,12 +159,10 @@ def _cifar_batch(file: Path) -> tuple[np.ndarray, np.ndarray]:
     return data.reshape(-1, 3, 32, 32), labels
 
 
-def load_cifar10(directory: str | Path) -> Split:
-    """CIFAR-10's python pickles (data_batch_1..5, test_batch) -> Split.
-
-    ``directory`` is the ``cifar-10-batches-py`` folder or its parent.  x is
-    float32 (n, 3, 32, 32) in [0, 1] (float32 because float64 would take 1.4 GB).
-    """
+def cifar10_directory(directory: str | Path) -> Path:
+    """The folder that holds CIFAR-10's python batches: ``directory`` itself or its
+    ``cifar-10-batches-py``; a one-line :class:`UserError` when a batch file is missing
+    (cheap, so a command can check the files before it starts long work)."""
     root = Path(directory)
     if (root / "cifar-10-batches-py").is_dir():
         root = root / "cifar-10-batches-py"
@@ -173,6 +171,16 @@ def load_cifar10(directory: str | Path) -> Split:
     missing = [name for name in (*_CIFAR_TRAIN, _CIFAR_TEST) if not (root / name).is_file()]
     if missing:
         raise UserError(f"{root}: missing CIFAR-10 batch files: {', '.join(missing)}")
+    return root
+
+
+def load_cifar10(directory: str | Path) -> Split:
+    """CIFAR-10's python pickles (data_batch_1..5, test_batch) -> Split.
+
+    ``directory`` is the ``cifar-10-batches-py`` folder or its parent.  x is
+    float32 (n, 3, 32, 32) in [0, 1] (float32 because float64 would take 1.4 GB).
+    """
+    root = cifar10_directory(directory)
     train = [_cifar_batch(root / name) for name in _CIFAR_TRAIN]
     x_test, y_test = _cifar_batch(root / _CIFAR_TEST)
     x_train = np.concatenate([x for x, _ in train])

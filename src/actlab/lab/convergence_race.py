@@ -50,6 +50,7 @@ from typing import Any
 
 import numpy as np
 
+from actlab.errors import InvalidValue
 from actlab.lab.registry import ProgressFn
 from actlab.lab.result import Claim, Result, Table
 from actlab.lab.statistics import bootstrap_median, bootstrap_ratio, speedup_ratio
@@ -95,6 +96,12 @@ class Config:
                    learning_rates=(0.03, 0.1), seeds=5, selection_seeds=2, hidden=(32,),
                    max_steps=200, eval_every=5, eval_examples=300, bootstrap=200,
                    cifar_learning_rates=(0.01,), cifar_max_steps=20, cifar_batch_size=8)
+
+    def __post_init__(self) -> None:
+        if self.data_dir:  # a directory without the files fails now, not after the other races
+            from actlab.data.files import cifar10_directory
+
+            cifar10_directory(self.data_dir)
 
     def grid(self, model: str) -> tuple[float, ...]:
         """The learning rates tried for the named model (mlp, cnn or cifar_cnn)."""
@@ -327,20 +334,20 @@ def _validate(config: Config) -> None:
 
     for name in {*config.activations, *config.cnn_activations, *config.cifar_activations}:
         if not actlab.get(name).elementwise:
-            raise ValueError(f"{name} is not elementwise; the race needs elementwise entries")
+            raise InvalidValue(f"{name} is not elementwise; the race needs elementwise entries")
     for d in config.datasets:
         if d not in ("mnist1d", "digits"):
-            raise ValueError(f"unknown data set {d!r}; choose mnist1d or digits")
+            raise InvalidValue(f"unknown data set {d!r}; choose mnist1d or digits")
     for rates in (config.learning_rates, config.cnn_learning_rates,
                   config.cifar_learning_rates):
         if not rates or min(rates) <= 0:
-            raise ValueError("learning-rate grids must be positive and not empty")
+            raise InvalidValue("learning-rate grids must be positive and not empty")
     if config.seeds < 5 or config.selection_seeds < 1:
-        raise ValueError("the race judges at least 5 seeds and selects on at least 1")
+        raise InvalidValue("the race judges at least 5 seeds and selects on at least 1")
     if config.max_steps < 1 or config.eval_every < 1:
-        raise ValueError("max_steps and eval_every must be >= 1")
+        raise InvalidValue("max_steps and eval_every must be >= 1")
     if not 0 < config.threshold < 1:
-        raise ValueError(f"threshold must be a training error in (0, 1), got {config.threshold}")
+        raise InvalidValue(f"threshold must be a training error in (0, 1), got {config.threshold}")
 
 
 def race_title(dataset: str, model: str, config: Config) -> str:

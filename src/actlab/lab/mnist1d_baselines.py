@@ -63,6 +63,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
+from actlab.errors import InvalidValue
+from actlab.lab.overrides import require_counts
 from actlab.lab.registry import ProgressFn
 from actlab.lab.result import Claim, Result, Table
 from actlab.lab.statistics import t_interval
@@ -389,11 +391,7 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
     from actlab.data.mnist1d import make_mnist1d
 
     start = time.perf_counter()
-    for kind in config.models:
-        if kind not in PUBLISHED_ACCURACY:
-            raise ValueError(f"unknown model {kind!r}; choose from logistic, mlp, cnn, gru")
-    if config.seeds < 1 or config.steps < 1 or config.gru_steps < 1:
-        raise ValueError("seeds and steps must be >= 1")
+    _validate(config)
     split = make_mnist1d(n=config.n_samples, seed=config.data_seed)
     x_tr = torch.tensor(split.x_train, dtype=torch.float32)
     y_tr = torch.tensor(split.y_train, dtype=torch.int64)
@@ -485,6 +483,21 @@ def run(config: Config, progress: ProgressFn | None = None) -> Result:
         claims=claims,
         seconds=time.perf_counter() - start,
     )
+
+
+def _validate(config: Config) -> None:
+    """Refuse what ``--set`` could make of the config that no run can mean (the bench
+    checks the comparison's own settings)."""
+    from actlab.lab.verdict import MIN_SEEDS
+
+    for kind in config.models:
+        if kind not in PUBLISHED_ACCURACY:
+            raise InvalidValue(f"unknown model {kind!r}; choose from logistic, mlp, cnn, gru")
+    if min(config.seeds, config.comparison_seeds) < MIN_SEEDS:
+        raise InvalidValue(f"seeds and comparison_seeds must be at least {MIN_SEEDS} (the "
+                           "claims rest on that many)")
+    require_counts({"steps": config.steps, "gru_steps": config.gru_steps,
+                    "eval_every": config.eval_every, "batch_size": config.batch_size})
 
 
 def _order_claim(curves: dict[str, dict]) -> Claim:

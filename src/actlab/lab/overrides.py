@@ -9,6 +9,7 @@ that has the field and leaves the others as they are.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,3 +73,12 @@ def _convert(name: str, like: Any, text: str) -> Any:
     except ValueError:
         kind = "a comma list" if isinstance(like, tuple) else type(like).__name__
         raise InvalidValue(f"--set {name}={text}: expected {kind}") from None
+
+
+def require_counts(counts: Mapping[str, int]) -> None:
+    """Refuse a count below 1 among ``counts`` (a Config's field names and values), as a
+    one-line :class:`~actlab.errors.InvalidValue`: what ``--set`` can make of a count that
+    no run can mean."""
+    for name, value in counts.items():
+        if value < 1:
+            raise InvalidValue(f"{name} must be at least 1, got {value}")

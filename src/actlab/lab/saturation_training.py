@@ -27,11 +27,14 @@ are judged in the paper's epochs:
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from actlab.errors import InvalidValue
+from actlab.lab.overrides import require_counts
 from actlab.lab.registry import ProgressFn
 from actlab.lab.result import Claim, Result, Table
 
@@ -49,7 +52,7 @@ class Config:
     learning_rate: float = 0.1  # plain SGD (the paper tuned it on validation, unpublished)
     batch_size: int = 10  # the paper's mini-batch size
     steps: int = 600  # updates: as many as the report's budget allows (the paper: > 2 million)
-    snapshots: int = 60  # evenly spaced measurements over the run (and one at the start)
+    snapshots: int = 60  # evenly spaced measurements over the run, as many over its 1st epoch
     chunk: int = 100  # updates whose fresh mini-batches are generated in one go
     probe_size: int = 300  # fixed examples the statistics are measured on (as the paper)
     seeds: int = 5  # independent nets per activation
@@ -68,9 +71,13 @@ class Config:
         return self.steps / UPDATES_PER_EPOCH
 
     def snapshot_steps(self) -> list[int]:
-        """The updates after which the statistics are measured: 0, evenly spaced, the last."""
-        every = max(1, self.steps // max(1, self.snapshots))
-        return sorted({*range(0, self.steps, every), self.steps})
+        """The updates after which the statistics are measured: 0, evenly spaced over the
+        run and over its first epoch, the last.  The "early" claim is judged inside the
+        first epoch: spaced over 2 million updates alone, no measurement would fall there."""
+        taken = {self.steps}
+        for span in (self.steps, min(self.steps, UPDATES_PER_EPOCH)):
+            taken.update(range(0, span, max(1, span // max(1, self.snapshots))))
+        return sorted(taken)
 
 
 def train_and_watch(activation: str, config: Config,
@@ -136,7 +143,28 @@ def train_and_watch(activation: str, config: Config,
             "saturated": data[:, :, 2], "loss": np.array(losses)}
 
 
+def _validate(config: Config) -> None:
+    """Refuse what ``--set`` could make of the config that no run can mean."""
+    from actlab.lab.verdict import MIN_SEEDS
+    from actlab.models.initialisers import INITIALISERS
+
+    if not config.activations:
+        raise InvalidValue("activations: name at least one activation")
+    require_counts({"hidden_layers": config.hidden_layers, "width": config.width,
+                    "steps": config.steps, "snapshots": config.snapshots, "chunk": config.chunk,
+                    "batch_size": config.batch_size, "probe_size": config.probe_size})
+    if config.seeds < MIN_SEEDS:
+        raise InvalidValue(f"seeds must be at least {MIN_SEEDS} (the claims rest on that "
+                           f"many), got {config.seeds}")
+    if not (math.isfinite(config.learning_rate) and config.learning_rate > 0):
+        raise InvalidValue(f"learning_rate must be a number > 0, got {config.learning_rate}")
+    if config.init not in INITIALISERS:
+        raise InvalidValue(f"unknown init {config.init!r}; choose one of "
+                           f"{', '.join(INITIALISERS)}")
+
+
 def run(config: Config, progress: ProgressFn | None = None) -> Result:
+    _validate(config)
     start = time.perf_counter()
     watched = {}
     for k, name in enumerate(config.activations):

@@ -11,6 +11,7 @@ from ``file://`` and from any static HTTP server)::
 
 from __future__ import annotations
 
+import shlex
 import shutil
 from collections import Counter
 from collections.abc import Iterable
@@ -102,6 +103,7 @@ def environment() -> jinja2.Environment:
     env.filters["interval"] = interval_text
     env.filters["cite"] = cite
     env.filters["numeric_columns"] = numeric_columns
+    env.filters["shell_quote"] = shlex.quote  # a reproduce line's path may hold spaces
     env.tests["numeric_value"] = is_numeric
     return env
 
