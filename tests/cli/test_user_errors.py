@@ -85,10 +85,18 @@ def test_report_unknown_experiment_writes_nothing(capsys: pytest.CaptureFixture[
 @pytest.mark.parametrize("command", [["lab", "run", "gates"], ["report"]])
 def test_seed_must_be_an_integer(capsys: pytest.CaptureFixture[str], command: list[str],
                                  no_runs: None) -> None:
-    assert main([*command, "--seed", "abc"]) == 2
-    err = capsys.readouterr().err
+    err = one_line_error(capsys, *command, "--seed", "abc")
     assert "'abc' is not a valid integer" in err
-    assert "Traceback" not in err
+    assert f"(see 'actlab {' '.join(command[:2 if command[0] == 'lab' else 1])} --help')" in err
+
+
+@pytest.mark.parametrize("args", [["lab", "run", "gates", "--bogus"],
+                                  ["bench", "run", "--optimiser", "foo"],
+                                  ["report", "--quick", "extra"], ["nonsense"]])
+def test_click_usage_errors_are_one_line(capsys: pytest.CaptureFixture[str],
+                                         args: list[str]) -> None:
+    err = one_line_error(capsys, *args)
+    assert "--help" in err and "Usage:" not in err
 
 
 def test_unknown_activation_in_show(capsys: pytest.CaptureFixture[str]) -> None:

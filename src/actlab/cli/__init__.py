@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # without standalone mode click returns ctx.exit()'s code instead of exiting
         returned = app.main(args=argv, prog_name="actlab", standalone_mode=False)
+    except click.UsageError as err:  # a mistyped option or value: one line, with the help
+        where = f" (see '{err.ctx.command_path} --help')" if err.ctx is not None else ""
+        print(f"actlab: error: {err.format_message()}{where}", file=sys.stderr)
+        return err.exit_code
     except click.ClickException as err:
         err.show()
         return err.exit_code
