@@ -6,8 +6,10 @@ import dataclasses
 
 import numpy as np
 import pytest
+import torch
 
 from actlab.data.shapeset import CLASSES, SIZE, draw_shapes, make_shapeset, shape_masks
+from actlab.errors import InvalidValue
 from actlab.lab import saturation_training
 
 
@@ -151,3 +153,28 @@ def test_lab_run_set_changes_a_field_and_names_mistakes(tmp_path, capsys) -> Non
         line = one_line_error(capsys, "lab", "run", "saturation_training", "--quick",
                               "--set", setting, "--out", str(out))
         assert message in line
+
+
+def test_a_stopped_run_resumes_from_its_checkpoint_with_the_same_result(tmp_path) -> None:
+    config = saturation_training.Config(width=8, steps=40, snapshots=4, chunk=5,
+                                        probe_size=20, seeds=5)
+    whole = saturation_training.train_and_watch("sigmoid", config)
+    kept = dataclasses.replace(config, checkpoint=str(tmp_path / "ckpt"), checkpoint_every=2)
+
+    class Stop(Exception):
+        pass
+
+    def stop_halfway(fraction: float, message: str) -> None:
+        if fraction >= 0.5:  # after the 4th chunk (20 updates): saved at 10 and 20
+            raise Stop
+
+    with pytest.raises(Stop):
+        saturation_training.train_and_watch("sigmoid", kept, stop_halfway)
+    state = torch.load(tmp_path / "ckpt" / "saturation_training-sigmoid.pt", weights_only=False)
+    assert state["next_start"] == 20
+    resumed = saturation_training.train_and_watch("sigmoid", kept)
+    for key in whole:
+        np.testing.assert_array_equal(resumed[key], whole[key])
+    other = dataclasses.replace(kept, learning_rate=0.5)
+    with pytest.raises(InvalidValue, match="another configuration"):
+        saturation_training.train_and_watch("sigmoid", other)

@@ -20,7 +20,8 @@ are judged in the paper's epochs:
   long enough to see it.
 * "slowly recovers" — around epoch 100: judged only by a run that reaches
   epoch 100 (2 million updates of five 4 × 1000 nets: days on two cores, so
-  ``actlab lab run saturation_training --set steps=2200000``, never the
+  ``actlab lab run saturation_training --set steps=2200000 --set checkpoint=DIR``,
+  resumable from DIR when stopped; never the
   report).  A shorter run says plainly that the recovery was not run, and how
   long the full run would take here, measured from its own speed.
 """
@@ -28,8 +29,11 @@ are judged in the paper's epochs:
 from __future__ import annotations
 
 import math
+import os
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -54,6 +58,10 @@ class Config:
     steps: int = 600  # updates: as many as the report's budget allows (the paper: > 2 million)
     snapshots: int = 60  # evenly spaced measurements over the run, as many over its 1st epoch
     chunk: int = 100  # updates whose fresh mini-batches are generated in one go
+    # a directory to keep the run's state in and resume from (a multi-day run survives being
+    # stopped); "" keeps none.  Saved every checkpoint_every chunks, and when the run ends.
+    checkpoint: str = ""
+    checkpoint_every: int = 50
     probe_size: int = 300  # fixed examples the statistics are measured on (as the paper)
     seeds: int = 5  # independent nets per activation
     saturated_mean: float = 0.1  # the top layer counts as saturated at 0 below this mean
@@ -117,8 +125,16 @@ def train_and_watch(activation: str, config: Config,
         losses.append(np.mean(since_last, axis=0) if since_last else np.full(len(seeds), np.nan))
         since_last.clear()
 
-    record()
-    for start in range(0, config.steps, config.chunk):
+    saved = _load_checkpoint(config, activation)
+    if saved is None:
+        record()
+        first = 0
+    else:  # resume: plain SGD keeps no optimiser state, so the weights are the whole state
+        model.load_state_dict(saved["model"])
+        snapshots[:], losses[:], since_last[:] = saved["snapshots"], saved["losses"], \
+            saved["since_last"]
+        first = saved["next_start"]
+    for start in range(first, config.steps, config.chunk):
         # the stream: a fresh mini-batch per update and network, generated a chunk at a time
         # (a long run could not hold its whole stream in memory)
         count = min(config.chunk, config.steps - start)
@@ -134,13 +150,56 @@ def train_and_watch(activation: str, config: Config,
             since_last.append(loss.detach().numpy())
             if start + offset + 1 in snapshot_steps:
                 record()
+        done = start + count
+        if config.checkpoint and (done == config.steps
+                                  or (done // config.chunk) % config.checkpoint_every == 0):
+            _save_checkpoint(config, activation, {
+                "model": model.state_dict(), "snapshots": snapshots, "losses": losses,
+                "since_last": since_last, "next_start": done})
         if progress:
-            done = start + count
             progress(done / config.steps, f"{activation}: {done:,} of {config.steps:,} updates "
                      f"({done / UPDATES_PER_EPOCH:.3g} epochs)")
     data = np.array(snapshots)  # (snapshots, layers, 3, seeds)
     return {"steps": np.array(snapshot_steps), "mean": data[:, :, 0], "std": data[:, :, 1],
             "saturated": data[:, :, 2], "loss": np.array(losses)}
+
+
+def _checkpoint_file(config: Config, activation: str) -> Path:
+    return Path(config.checkpoint) / f"saturation_training-{activation}.pt"
+
+
+def _identity(config: Config) -> dict[str, Any]:
+    """What a checkpoint must have been made with to be resumed: every field but where
+    the checkpoint is kept and how often it is saved."""
+    return asdict(replace(config, checkpoint="", checkpoint_every=0))
+
+
+def _load_checkpoint(config: Config, activation: str) -> dict[str, Any] | None:
+    """The saved state of this run, or None when there is none to resume."""
+    if not config.checkpoint:
+        return None
+    path = _checkpoint_file(config, activation)
+    if not path.is_file():
+        return None
+    import torch
+
+    state = torch.load(path, weights_only=False)
+    if state.get("identity") != _identity(config):
+        raise InvalidValue(f"{path} was saved by a run with another configuration; "
+                           "use another checkpoint directory")
+    return dict(state)
+
+
+def _save_checkpoint(config: Config, activation: str, state: dict[str, Any]) -> None:
+    """Write the state beside its final name, then rename: a run stopped while saving
+    keeps the previous checkpoint whole."""
+    import torch
+
+    path = _checkpoint_file(config, activation)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    torch.save({**state, "identity": _identity(config)}, partial)
+    os.replace(partial, path)
 
 
 def _validate(config: Config) -> None:
@@ -152,6 +211,7 @@ def _validate(config: Config) -> None:
         raise InvalidValue("activations: name at least one activation")
     require_counts({"hidden_layers": config.hidden_layers, "width": config.width,
                     "steps": config.steps, "snapshots": config.snapshots, "chunk": config.chunk,
+                    "checkpoint_every": config.checkpoint_every,
                     "batch_size": config.batch_size, "probe_size": config.probe_size})
     if config.seeds < MIN_SEEDS:
         raise InvalidValue(f"seeds must be at least {MIN_SEEDS} (the claims rest on that "
@@ -235,7 +295,8 @@ def recovery_not_run(config: Config, seconds_per_update: float) -> str:
     hours = seconds_per_update * steps * len(config.activations) / 3600
     return (f"not run: the recovery comes around epoch {RECOVERY_EPOCH} and this run covers "
             f"{config.epochs:.3g} epochs; actlab lab run saturation_training --set "
-            f"steps={steps} runs {RECOVERY_EPOCH * 1.1:g} epochs: about {hours:,.0f} hours "
+            f"steps={steps} --set checkpoint=DIR runs {RECOVERY_EPOCH * 1.1:g} epochs, "
+            f"resumable from DIR if stopped: about {hours:,.0f} hours "
             f"at this run's speed ({seconds_per_update * 1000:.0f} ms per update for "
             f"{config.seeds} nets of {config.hidden_layers} × {config.width} units)")
 
