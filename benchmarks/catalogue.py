@@ -279,19 +279,9 @@ class TorchRow:
 
 def saved_bytes(fn: Callable[[Any], Any], x: Any) -> int:
     """Bytes of the distinct storages autograd saves while computing fn(x)."""
-    import torch
+    from actlab.torch.saved_memory import saved_storages
 
-    seen: dict[int, int] = {}
-
-    def pack(t: torch.Tensor) -> torch.Tensor:
-        storage = t.untyped_storage()
-        seen[storage.data_ptr()] = storage.nbytes()
-        return t
-
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        y = fn(x)
-    del y
-    return sum(seen.values())
+    return sum(size for _, size in saved_storages(fn, x))
 
 
 def torch_rows(names: list[str], n: int, repeat: int) -> list[TorchRow]:

@@ -13,22 +13,7 @@ import torch
 
 import actlab
 from actlab.torch.module import ActivationModule
-
-
-def saved_storages(module: torch.nn.Module, x: torch.Tensor) -> list[tuple[int, int]]:
-    """(data pointer, bytes) of every distinct storage autograd saves for backward."""
-    seen: dict[int, int] = {}
-
-    def pack(t: torch.Tensor) -> torch.Tensor:
-        storage = t.untyped_storage()
-        seen[storage.data_ptr()] = storage.nbytes()
-        return t
-
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        y = module(x)
-    del y
-    return list(seen.items())
-
+from actlab.torch.saved_memory import saved_storages
 
 SAVED_INPUT = [n for n in actlab.names()
                if isinstance(actlab.get(n).to_torch(), ActivationModule)

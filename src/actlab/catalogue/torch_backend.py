@@ -19,6 +19,7 @@ on CPU tensors where those are faster than PyTorch's (torch_numpy_kernels.py).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -75,6 +76,13 @@ def has_non_finite(x: Tensor) -> bool:
     return x.numel() > 0 and not bool(torch.isfinite(x.sum()))
 
 
+def _numpy_or_torch(name: str, torch_kernel: Callable[[Tensor], Tensor], x: Tensor) -> Tensor:
+    """NumPy's kernel ``name`` on the tensor's memory where it beats PyTorch's (see
+    torch_numpy_kernels), else ``torch_kernel``."""
+    out = numpy_unary(name, x)
+    return torch_kernel(x) if out is None else out
+
+
 def in_graph(*tensors: Tensor) -> bool:
     """Whether autograd records operations on these tensors (then no in-place steps)."""
     return torch.is_grad_enabled() and any(t.requires_grad for t in tensors)
@@ -96,44 +104,34 @@ class TorchBackend:
 
     # --- elementary functions -------------------------------------------------
     def exp(self, x: Tensor) -> Tensor:
-        out = numpy_unary("exp", x)
-        return torch.exp(x) if out is None else out
+        return _numpy_or_torch("exp", torch.exp, x)
 
     def expm1(self, x: Tensor) -> Tensor:
-        out = numpy_unary("expm1", x)
-        return torch.expm1(x) if out is None else out
+        return _numpy_or_torch("expm1", torch.expm1, x)
 
     def log(self, x: Tensor) -> Tensor:
-        out = numpy_unary("log", x)
-        return torch.log(x) if out is None else out
+        return _numpy_or_torch("log", torch.log, x)
 
     def log1p(self, x: Tensor) -> Tensor:
-        out = numpy_unary("log1p", x)
-        return torch.log1p(x) if out is None else out
+        return _numpy_or_torch("log1p", torch.log1p, x)
 
     def sqrt(self, x: Tensor) -> Tensor:
-        out = numpy_unary("sqrt", x)
-        return torch.sqrt(x) if out is None else out
+        return _numpy_or_torch("sqrt", torch.sqrt, x)
 
     def tanh(self, x: Tensor) -> Tensor:
-        out = numpy_unary("tanh", x)
-        return torch.tanh(x) if out is None else out
+        return _numpy_or_torch("tanh", torch.tanh, x)
 
     def cosh(self, x: Tensor) -> Tensor:
-        out = numpy_unary("cosh", x)
-        return torch.cosh(x) if out is None else out
+        return _numpy_or_torch("cosh", torch.cosh, x)
 
     def sin(self, x: Tensor) -> Tensor:
-        out = numpy_unary("sin", x)
-        return torch.sin(x) if out is None else out
+        return _numpy_or_torch("sin", torch.sin, x)
 
     def cos(self, x: Tensor) -> Tensor:
-        out = numpy_unary("cos", x)
-        return torch.cos(x) if out is None else out
+        return _numpy_or_torch("cos", torch.cos, x)
 
     def arctan(self, x: Tensor) -> Tensor:
-        out = numpy_unary("arctan", x)
-        return torch.atan(x) if out is None else out
+        return _numpy_or_torch("arctan", torch.atan, x)
 
     def erf(self, x: Tensor) -> Tensor:
         return torch.erf(x)
