@@ -10,10 +10,8 @@ Without Chromium they skip with the reason shown, unless ACTLAB_REQUIRE_BROWSER=
 
 from __future__ import annotations
 
-import base64
 import os
 import time
-import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from typing import Any
 import pytest
 import torch
 
+from exported_playground_model import assert_export_rebuilds_the_network
 from headless_chromium import chromium
 
 SCREENSHOTS = os.environ.get("ACTLAB_SCREENSHOTS")  # a directory to keep screenshots in
@@ -201,19 +200,9 @@ def test_export_and_rebuild_the_model_in_python(playground, served, tmp_path: Pa
     href = driver.find_element("id", "download_model").get_attribute("href")
     assert href.startswith("blob:")
     shot(driver, "export")
-    (tmp_path / "model.pt").write_bytes(base64.b64decode(exported["state_dict"]))
-    (tmp_path / "model.py").write_text(exported["script"])
-    module = types.ModuleType("exported_model")
-    module.__file__ = str(tmp_path / "model.py")
-    exec(compile(exported["script"], module.__file__, "exec"), module.__dict__)
-    rebuilt = module.load()
     session_id = page_state(driver, "hello.session")
     session = served.app.state.sessions.open[session_id].session
-    points = torch.from_numpy(session.train.xy)
-    with torch.no_grad():
-        ours = session.run.trainers[0].model(session.run.data.train_x)
-        theirs = rebuilt(module.features(points))
-    assert torch.equal(ours, theirs)
+    assert_export_rebuilds_the_network(exported, session, tmp_path)
     assert exported["setup"]["features"] == ["x1", "x2", "sin_x1"]
     assert not console_errors(driver)
 

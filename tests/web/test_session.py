@@ -14,6 +14,7 @@ import torch
 from actlab.web.limits import Limits
 from actlab.web.protocol import ActivationChoice, Layer, Setup, parse_message
 from actlab.web.session import Session
+from exported_playground_model import assert_export_rebuilds_the_network
 
 TANH = ActivationChoice(name="tanh")
 
@@ -210,17 +211,7 @@ def test_export_rebuilds_the_same_network_with_actlab_modules(tmp_path) -> None:
     for _ in range(3):
         session.advance()
     exported = handle(session, {"type": "export"})[0]
-    (tmp_path / "model.pt").write_bytes(base64.b64decode(exported["state_dict"]))
-    (tmp_path / "model.py").write_text(exported["script"])
-    module = types.ModuleType("exported_model")
-    module.__file__ = str(tmp_path / "model.py")
-    exec(compile(exported["script"], module.__file__, "exec"), module.__dict__)
-    rebuilt = module.load()
-    points = torch.from_numpy(session.train.xy)
-    with torch.no_grad():
-        ours = session.run.trainers[0].model(session.run.data.train_x)
-        theirs = rebuilt(module.features(points))
-    assert torch.equal(ours, theirs)
+    assert_export_rebuilds_the_network(exported, session, tmp_path)
     assert exported["setup"]["layers"][0]["activation"] == {"name": "elu", "params": {"alpha": 0.5}}
     state = torch.load(io.BytesIO(base64.b64decode(exported["state_dict"])), weights_only=True)
     assert set(state) == set(session.run.trainers[0].model.state_dict())
