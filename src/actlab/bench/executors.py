@@ -12,6 +12,7 @@ never raises for a group: a worker that dies or a task that cannot run yields
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -169,10 +170,8 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
     pids = list(getattr(pool, "_processes", None) or {})  # before shutdown forgets them
     pool.shutdown(wait=False, cancel_futures=True)
     for pid in pids:
-        try:
+        with contextlib.suppress(ProcessLookupError):  # it has already exited
             os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
 
 
 # --- Ray ---------------------------------------------------------------------------
