@@ -13,6 +13,7 @@ import pytest
 
 import actlab
 import actlab.catalogue.torch_route as route_module
+from actlab.catalogue.torch_route_kernels import KERNELS
 
 from .helpers import (
     ACCURACY_DTYPES,
@@ -86,6 +87,25 @@ def test_torch_route_takes_the_same_limits_on_special_inputs(
     (y0, d0), (y1, d1) = both_routes(name, x, monkeypatch)
     assert_same_values(y1, y0, f"{name} forward")
     assert_same_values(d1, d0, f"{name} derivative")
+
+
+@pytest.mark.parametrize("dtype", ACCURACY_DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("name", sorted(KERNELS))
+def test_few_kernel_paths_take_huge_finite_inputs_right(
+    name: str, dtype: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The few-kernel paths hand ±inf and NaN to the formula, so the special inputs test
+    above never reaches them: here the finite special inputs, once each among ordinary
+    values (a sum over them stays finite), must give the NumPy route's values there
+    (x·Φ(x) at x = max overflows unless Φ multiplies last)."""
+    special = special_inputs(dtype)
+    special = special[np.isfinite(special)]
+    ordinary = np.linspace(-5.0, 5.0, 5000).astype(dtype)
+    x = np.concatenate([special, ordinary])
+    (y0, d0), (y1, d1) = both_routes(name, x, monkeypatch)
+    n = special.size
+    assert_same_values(y1[:n], y0[:n], f"{name} forward")
+    assert_same_values(d1[:n], d0[:n], f"{name} derivative")
 
 
 @pytest.mark.parametrize("name", NAMES)

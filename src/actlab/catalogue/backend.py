@@ -100,6 +100,12 @@ class Backend(Protocol):
     def gelu_prime_fused(self, x: Array, approximate: str, g: Array) -> Array | None: ...
     def gelu_and_prime_fused(self, x: Array,
                              approximate: str) -> tuple[Array, Array] | None: ...
+    def gated_sigmoid_fused(self, x: Array, beta: float) -> Array | None:
+        """x·σ(βx) in one fused pass, or None (then the formula)."""
+        ...
+    def silu_prime_fused(self, z: Array, g: Array) -> Array | None:
+        """g·(σ(z) + z·σ'(z)) in one fused pass, or None (then the formula)."""
+        ...
 
 
 # np.where branches on every element: on a mask of random signs (an activation's input)
@@ -335,6 +341,12 @@ class NumpyBackend:
 
     def gelu_and_prime_fused(self, x: NDArray,
                              approximate: str) -> tuple[NDArray, NDArray] | None:
+        return None
+
+    def gated_sigmoid_fused(self, x: NDArray, beta: float) -> NDArray | None:
+        return None
+
+    def silu_prime_fused(self, z: NDArray, g: NDArray) -> NDArray | None:
         return None
 
 

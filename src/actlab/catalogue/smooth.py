@@ -206,11 +206,17 @@ class QuickGELU(Activation):
     )
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        return xp.gated(x, xp.sigmoid(QUICK_GELU_SCALE * x))
+        fused = xp.gated_sigmoid_fused(x, QUICK_GELU_SCALE)
+        return xp.gated(x, xp.sigmoid(QUICK_GELU_SCALE * x)) if fused is None else fused
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         # d/dx [x σ(cx)] = d/dz [z σ(z)] at z = cx
         return _sigmoid_gated_grad(QUICK_GELU_SCALE * x, xp)
+
+    def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        z = QUICK_GELU_SCALE * x
+        fused = xp.silu_prime_fused(z, g)
+        return g * _sigmoid_gated_grad(z, xp) if fused is None else fused
 
 
 @register
@@ -315,6 +321,9 @@ class Swish(Activation):
         # put inf·0 = NaN into the gradients of x and beta.
         beta = p["beta"]
         if isinstance(beta, float):  # no autograd through beta: the direct form
+            fused = xp.gated_sigmoid_fused(x, beta)
+            if fused is not None:
+                return fused
             return xp.gated(x, xp.sigmoid(self._scaled(x, beta, xp)))
         infinite = xp.isinf(x)
         x_finite = xp.where(infinite, 0.0, x)
@@ -325,6 +334,11 @@ class Swish(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _sigmoid_gated_grad(self._scaled(x, p["beta"], xp), xp)
+
+    def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        z = self._scaled(x, p["beta"], xp)
+        fused = xp.silu_prime_fused(z, g)
+        return g * _sigmoid_gated_grad(z, xp) if fused is None else fused
 
     def param_grads(self, x: Array, g: Array, p: Mapping[str, Any],
                     xp: Backend) -> dict[str, Array]:

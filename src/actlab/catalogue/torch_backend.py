@@ -39,6 +39,8 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _softplus_backward = torch.ops.aten.softplus_backward
 _softplus_backward_over = torch.ops.aten.softplus_backward.grad_input  # its out= form
 _hardtanh_backward = torch.ops.aten.hardtanh_backward
+_silu_backward = torch.ops.aten.silu_backward
+_silu_backward_over = torch.ops.aten.silu_backward.grad_input  # its out= form
 
 
 # torch.where branches on every element: on a mask of random signs (an activation's input)
@@ -95,6 +97,28 @@ def scaled_sigmoid_times(g: Tensor, x: Tensor, beta: float, *, over_g: bool = Fa
     if over_g and not in_graph(g, x):
         return _softplus_backward_over(g, x, beta, SIGMOID_SATURATES, grad_input=g)
     return _softplus_backward(g, x, beta, SIGMOID_SATURATES)
+
+
+def gated_sigmoid(x: Tensor, beta: float) -> Tensor | None:
+    """x·σ(βx) as ``softplus_backward(x, x, β, 40)``: one fused pass (x where βx > 40,
+    where σ has rounded to 1; βx overflowing to ±inf takes its limit).  None inside a
+    graph (autograd has no derivative for it) and where x holds ±inf or NaN (inf·0)."""
+    if in_graph(x) or has_non_finite(x):
+        return None
+    return _softplus_backward(x, x, beta, SIGMOID_SATURATES)
+
+
+def silu_prime_times(g: Tensor, z: Tensor, *, over_z: bool = False) -> Tensor | None:
+    """g·silu'(z) = g·σ(z)(1 + z(1 - σ(z))) as ``silu_backward(g, z)``: one fused pass.
+    Where σ(z) < 1 the rounding of 1 - σ(z) costs at most |z|·ε ≤ 40ε absolutely on a
+    value near 1 (within the contract); past that it is 0 and the result exactly g.
+    None where z holds ±inf or NaN (inf·0 inside) or inside a graph; ``over_z``: the
+    result written over z, a temporary of the caller's."""
+    if in_graph(z, g) or has_non_finite(z):
+        return None
+    if over_z:
+        return _silu_backward_over(g, z, grad_input=z)
+    return _silu_backward(g, z)
 
 
 class TorchBackend:
@@ -334,6 +358,12 @@ class TorchBackend:
             e.exp_()
         dy = cdf.add_(e.mul_(xc).mul_(_INV_SQRT_2PI))
         return y, dy
+
+    def gated_sigmoid_fused(self, x: Tensor, beta: float) -> Tensor | None:
+        return gated_sigmoid(x, beta)
+
+    def silu_prime_fused(self, z: Tensor, g: Tensor) -> Tensor | None:
+        return silu_prime_times(g, z)
 
     @staticmethod
     def _gelu_tanh_and_prime(x: Tensor) -> tuple[Tensor, Tensor]:

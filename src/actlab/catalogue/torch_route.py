@@ -6,7 +6,9 @@ elements on, ``act(x)``, ``act.derivative(x)`` and ``act.vjp(x, g)`` run on tens
 that view the caller's arrays (``torch.from_numpy`` copies nothing) and return the
 result's memory as a NumPy array.  Below that size NumPy's lower call overhead wins.
 
-Where PyTorch's own module computes the entry (``torch_native()``), its fused kernel
+Entries with a few-kernel path (torch_route_kernels.py: the sigmoid family, gelu) run
+just that: their derivative without autograd's forward + backward.  Otherwise, where
+PyTorch's own module computes the entry (``torch_native()``), its fused kernel
 gives the value and its autograd backward the derivative, and the few non-finite
 and huge inputs (rare) are recomputed with the catalogue's formula, which takes the
 limits the contract promises (PyTorch's kernels can give inf·0 = NaN or overflow an
@@ -139,11 +141,24 @@ def _patch_extremes(out: torch.Tensor, t: torch.Tensor,
     return out
 
 
+def _kernel(act: Activation, which: int, t: torch.Tensor) -> torch.Tensor | None:
+    """The entry's value (which = 0) or derivative (1) from its few-kernel path
+    (torch_route_kernels), or None."""
+    from actlab.catalogue.torch_route_kernels import KERNELS
+
+    kernels = KERNELS.get(act.name)
+    kernel = None if kernels is None else kernels[which]
+    return None if kernel is None else kernel(t, act.params)
+
+
 def forward(act: Activation, arr: np.ndarray) -> Any:
 
     from actlab.catalogue.backend import torch_backend
 
     t = _as_tensor(arr)
+    y = _kernel(act, 0, t)
+    if y is not None:
+        return y.numpy()
     native = native_module(act, t.dtype)
     if native is None:
         return _formula(lambda t, xp: act.forward(t, act.params, xp), arr)
@@ -158,6 +173,9 @@ def derivative(act: Activation, arr: np.ndarray) -> Any:
     from actlab.catalogue.backend import torch_backend
 
     t = _as_tensor(arr)
+    dy = _kernel(act, 1, t)
+    if dy is not None:
+        return dy.numpy()
     native = native_module(act, t.dtype)
     if native is None:
         return _formula(lambda t, xp: act.grad(t, act.params, xp), arr)
