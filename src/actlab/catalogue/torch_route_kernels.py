@@ -107,7 +107,7 @@ def gelu_prime(t: Tensor, p: Params) -> Tensor | None:
     e = torch.square(t).mul_(-0.5)
     if numpy_unary("exp", e, out=e) is None:
         e.exp_()
-    return cdf.add_(e.mul_(t).mul_(_INV_SQRT_2PI))
+    return cdf.addcmul_(e, t, value=_INV_SQRT_2PI)
 
 
 # entry -> (value, derivative) kernels; each returns None where the route's default
