@@ -336,16 +336,21 @@ class Swish(Activation):
         return _sigmoid_gated_grad(self._scaled(x, p["beta"], xp), xp)
 
     def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        z = self._scaled(x, p["beta"], xp)
-        fused = xp.silu_prime_fused(z, g)
-        return g * _sigmoid_gated_grad(z, xp) if fused is None else fused
+        # the fused pass checks βx for ±inf/NaN itself (then None: the formula's limits)
+        fused = xp.silu_prime_fused(p["beta"] * x, g)
+        if fused is not None:
+            return fused
+        return g * _sigmoid_gated_grad(self._scaled(x, p["beta"], xp), xp)
 
     def param_grads(self, x: Array, g: Array, p: Mapping[str, Any],
                     xp: Backend) -> dict[str, Array]:
         """g·∂f/∂β = g·x²σ'(βx) per element (0 at x = ±inf, where f no longer depends
         on β, and x²/4 at β = 0)."""
-        z = self._scaled(x, p["beta"], xp)
-        xs = xp.where(xp.isinf(x), 0.0, x) if xp.any_non_finite(x) else x
+        z = p["beta"] * x
+        xs = x
+        if xp.any_non_finite(z):  # one check: βx is finite only where x is
+            z = self._scaled(x, p["beta"], xp)
+            xs = xp.where(xp.isinf(x), 0.0, x)
         return {"beta": xp.sigmoid_prime(z, g * xs) * xs}
 
 
