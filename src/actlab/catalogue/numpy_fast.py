@@ -19,7 +19,11 @@ identities:
 * ``+ 0.0`` turns -0.0 into +0.0 and changes nothing else, where a clip or a product
   leaves a -0.0 that the formula returns as +0.0;
 * a comparison written into a float output loses NaN: ``restore_nan`` puts it back,
-  after one cheap ``max`` reduction says whether there is any.
+  after one cheap ``max`` reduction says whether there is any;
+* where PyTorch has one CPU kernel for what takes NumPy several passes (an open-interval
+  indicator: ``hardtanh_backward``; the hard sigmoid: ``hardsigmoid``), that kernel runs
+  on the array's memory (``torch.from_numpy`` copies nothing) and writes into the fresh
+  NumPy output, for contiguous arrays of ``TORCH_MIN_SIZE`` elements or more.
 
 Every fast path returns exactly the bits of the entry's formula on the NumPy back end,
 except that a NaN may carry another payload, and sparse_plus's forward, within 1 ulp
@@ -29,12 +33,32 @@ They take float32 or float64 arrays of any shape (0-d included) and never warn.
 
 from __future__ import annotations
 
-from typing import Any
+import warnings
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+if TYPE_CHECKING:
+    import torch
+
 NDArray = np.ndarray[Any, Any]
 INF = float("inf")
+
+# From this size on one PyTorch kernel beats NumPy's chain of passes; below it the
+# kernel's call overhead (~10 µs, and torch's import on first use) does not pay
+TORCH_MIN_SIZE = 4096
+
+
+def _as_tensors(x: NDArray, out: NDArray) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """Tensors on the memory of x and of the fresh ``out``, or None where the NumPy
+    path is the better one (small arrays, non-contiguous or byte-swapped layouts)."""
+    if x.size < TORCH_MIN_SIZE or not x.flags.c_contiguous or not x.dtype.isnative:
+        return None
+    import torch
+
+    with warnings.catch_warnings():  # torch cannot mark a tensor read-only: nothing writes x
+        warnings.simplefilter("ignore", UserWarning)
+        return torch.from_numpy(x), torch.from_numpy(out)
 
 
 def restore_nan(x: NDArray, out: NDArray) -> NDArray:
@@ -87,8 +111,21 @@ def two_slopes_derivative(x: NDArray, slope: float) -> NDArray:
 
 
 def inside(x: NDArray, lo: float, hi: float, value: float = 1.0) -> NDArray:
-    """``value`` on the open interval (lo, hi), +0.0 outside and at its ends; NaN -> NaN."""
+    """``value`` on the open interval (lo, hi), +0.0 outside and at its ends; NaN -> NaN.
+
+    Large arrays: one pass of PyTorch's ``hardtanh_backward`` (its ``grad`` where
+    lo < x < hi, else 0) over ``value`` broadcast from one element, where NumPy needs
+    three to five (10^6 elements: 0.16 against 0.30 ms in float32, 0.44 against 1.07
+    in float64); it sends NaN to ``grad``, so NaN is restored as after a comparison."""
     out = np.empty_like(x)
+    tensors = _as_tensors(x, out)
+    if tensors is not None:
+        import torch
+
+        t, t_out = tensors
+        values = torch.full((), value, dtype=t.dtype).expand_as(t)
+        torch.ops.aten.hardtanh_backward.grad_input(values, t, lo, hi, grad_input=t_out)
+        return restore_nan(x, out)
     if lo == -hi:  # a symmetric interval: one comparison of |x|
         np.abs(x, out=out)
         np.less(out, hi, out=out)
@@ -99,6 +136,23 @@ def inside(x: NDArray, lo: float, hi: float, value: float = 1.0) -> NDArray:
     if value != 1.0:
         np.multiply(out, value, out=out)
     return restore_nan(x, out)
+
+
+def hard_sigmoid(x: NDArray) -> NDArray:
+    """clip(x + 3, 0, 6)/6: large arrays in one pass of PyTorch's ``hardsigmoid``, which
+    computes it in that order (the same bits; 0.13 against 0.30 ms at 10^6 in float32,
+    0.35 against 0.83 in float64), else three NumPy passes."""
+    out = np.empty_like(x)
+    tensors = _as_tensors(x, out)
+    if tensors is not None:
+        import torch
+
+        t, t_out = tensors
+        torch.ops.aten.hardsigmoid.out(t, out=t_out)
+        return out
+    np.add(x, 3.0, out=out)
+    out.clip(0.0, 6.0, out=out)
+    return np.divide(out, 6.0, out=out)
 
 
 def outside(x: NDArray, half_width: float) -> NDArray:
