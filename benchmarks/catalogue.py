@@ -124,6 +124,8 @@ def naive_compositions() -> dict[str, Callable[[Any, dict[str, Any]], Any]]:
         "mish": lambda x, p: x * torch.tanh(F.softplus(x)),
         "hard_swish": lambda x, p: x * F.relu6(x + 3) / 6,
         "hard_mish": lambda x, p: 0.5 * x * torch.clamp(x + 2, 0, 2),
+        "piecewise_linear": lambda x, p: torch.clamp(x + 0.5, 0, 1),
+        "sparse_sigmoid": lambda x, p: 0.5 * torch.clamp(x + 1, 0, 2),
         "squareplus": lambda x, p: (x + torch.sqrt(x * x + p.get("b", 4.0))) / 2,
         "sparse_plus": lambda x, p: where0(x <= -1, torch.zeros_like(x),
                                            where0(x >= 1, x, 0.25 * (x + 1) ** 2)),

@@ -259,6 +259,13 @@ class Activation:
         it for that dtype and the autograd function for the others."""
         return None
 
+    def torch_native_unless_nan(self) -> Callable[[torch.Tensor], torch.Tensor] | None:
+        """PyTorch's own function that is exactly this entry, value and autograd
+        derivative, on inputs without NaN (override): ``to_torch()`` calls it on such
+        inputs, skipping its autograd function's overhead, and keeps the autograd
+        function for the others (sign: torch.sign maps NaN to 0)."""
+        return None
+
     # --- description ---------------------------------------------------------
     @property
     def formula(self) -> str:

@@ -79,8 +79,13 @@ class Backend(Protocol):
     def cumsum(self, x: Array, axis: int) -> Array: ...
     def arange_like(self, x: Array, axis: int) -> Array: ...
     def keep_nan(self, x: Array, y: Array) -> Array: ...
-    def inside(self, x: Array, lo: float, hi: float, slope: float) -> Array:
-        """slope on the open interval (lo, hi), 0 outside and at its ends; NaN -> NaN."""
+    def inside(self, x: Array, lo: float, hi: float, slope: float,
+               g: Array | None = None) -> Array:
+        """slope on the open interval (lo, hi), 0 outside and at its ends; NaN -> NaN;
+        times g when given (the vector-Jacobian product of a clip)."""
+        ...
+    def hard_sigmoid(self, x: Array) -> Array:
+        """clip(x + 3, 0, 6)/6, computed in that order (x + 3 is exact near -3)."""
         ...
     def gated(self, x: Array, gate: Array) -> Array: ...
 
@@ -269,8 +274,13 @@ class NumpyBackend:
             return y
         return np.where(nan, x, y)
 
-    def inside(self, x: NDArray, lo: float, hi: float, slope: float) -> NDArray:
-        return self.keep_nan(x, self.astype_like((x > lo) & (x < hi), x) * slope)
+    def inside(self, x: NDArray, lo: float, hi: float, slope: float,
+               g: NDArray | None = None) -> NDArray:
+        d = self.keep_nan(x, self.astype_like((x > lo) & (x < hi), x) * slope)
+        return d if g is None else g * d
+
+    def hard_sigmoid(self, x: NDArray) -> NDArray:
+        return np.clip(x + 3.0, 0.0, 6.0) / 6.0
 
     def gated(self, x: NDArray, gate: NDArray) -> NDArray:
         """x·gate, with 0·(±inf) taken as a zero of the sign of x (the gate's limit wins).

@@ -52,9 +52,12 @@ MOBILENET_V3 = Reference("Searching for MobileNetV3", 2019, "Howard et al.")
 KERAS_JAX = "Keras 3 / JAX"
 
 
-def _inside(x: Array, lo: float, hi: float, slope: float, xp: Backend) -> Array:
-    """slope on the open interval (lo, hi), 0 outside and at the corners; NaN -> NaN."""
-    return xp.inside(x, lo, hi, slope)
+def _inside(x: Array, lo: float, hi: float, slope: float, xp: Backend,
+            g: Array | None = None) -> Array:
+    """slope on the open interval (lo, hi), 0 outside and at the corners; NaN -> NaN;
+    times g when given (a ramp's vector-Jacobian product: on PyTorch one fresh tensor
+    fewer than g times the derivative)."""
+    return xp.inside(x, lo, hi, slope, g)
 
 
 def _corner_kinks(lo: float, hi: float, f_lo: float, f_hi: float) -> tuple[Kink, Kink]:
@@ -149,6 +152,9 @@ class PiecewiseLinear(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _inside(x, -0.5, 0.5, 1.0, xp)
 
+    def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return _inside(x, -0.5, 0.5, 1.0, xp, g)
+
     def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
         return numpy_fast.shift_clip(x, 0.5, 0.0, 1.0)
 
@@ -199,14 +205,16 @@ class HardSigmoid(Activation):
     )
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        return xp.clip(x + 3.0, 0.0, 6.0) / 6.0
+        return xp.hard_sigmoid(x)  # clip(x + 3, 0, 6)/6, in one fused kernel where one exists
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _inside(x, -3.0, 3.0, 1.0 / 6.0, xp)
 
+    def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return _inside(x, -3.0, 3.0, 1.0 / 6.0, xp, g)
+
     def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
-        y = numpy_fast.shift_clip(x, 3.0, 0.0, 6.0)
-        return np.divide(y, 6.0, out=y)
+        return numpy_fast.hard_sigmoid(x)
 
     def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
         return numpy_fast.inside(x, -3.0, 3.0, 1.0 / 6.0)
@@ -500,9 +508,9 @@ class HardShrink(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.where(xp.abs(x) <= p["lambd"], 0.0, xp.keep_nan(x, xp.ones_like(x)))
 
-    # No numpy_forward: x·[|x| > λ] + 0.0 takes four NumPy passes, PyTorch's fused
-    # kernel on the PyTorch route one (0.30 against 0.40 ms at 10^6 float32, 1.08 against
-    # 1.39 ms float64; benchmarks/results/numpy-api-2026-12-02.txt)
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        # PyTorch's hardshrink kernel, one pass (x·[|x| > λ] + 0.0 takes four NumPy passes)
+        return numpy_fast.hard_shrink(x, p["lambd"])
 
     def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
         return numpy_fast.outside(x, p["lambd"])
@@ -682,6 +690,9 @@ class SparseSigmoid(Activation):
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _inside(x, -1.0, 1.0, 0.5, xp)
+
+    def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        return _inside(x, -1.0, 1.0, 0.5, xp, g)
 
     def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
         y = numpy_fast.shift_clip(x, 1.0, 0.0, 2.0)

@@ -10,7 +10,7 @@ NaN in gives NaN out for the value and the derivative, although a bare
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -31,6 +31,7 @@ from actlab.catalogue.metadata import (
 from actlab.catalogue.registry import register
 
 if TYPE_CHECKING:
+    import torch
     from torch import nn
 
 INF = float("inf")
@@ -248,13 +249,18 @@ class Sign(Activation):
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return _zero_derivative(x, xp)
 
-    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray | None:
-        # np.sign keeps NaN.  Its float32 loop is not vectorised: there PyTorch's sign on
-        # the PyTorch route is faster (0.30 against 0.44 ms at 10^6)
-        return np.sign(x, out=np.empty_like(x)) if x.dtype == np.float64 else None
+    def numpy_forward(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
+        return numpy_fast.sign(x)
 
     def numpy_grad(self, x: np.ndarray, p: Mapping[str, Any]) -> np.ndarray:
         return _numpy_zero_derivative(x)
+
+    def torch_native_unless_nan(self) -> Callable[[torch.Tensor], torch.Tensor]:
+        # without NaN, torch.sign is this entry and its autograd derivative is zeros: the
+        # module then runs at PyTorch's own speed plus one NaN check (a sum)
+        import torch
+
+        return torch.sign
 
 
 @register

@@ -19,6 +19,7 @@ from torch import nn
 
 from actlab.catalogue.activation import Activation
 from actlab.catalogue.backend import torch_backend
+from actlab.catalogue.torch_backend import has_non_finite
 
 _LOW_PRECISION = (torch.float16, torch.bfloat16)
 
@@ -134,9 +135,16 @@ class ActivationModule(nn.Module):
                     self._native_for[dtype] = native
         self._saves_derivative = (act.saves_derivative and not self._learnable
                                   and not self._native_for and not second_order)
+        self._native_unless_nan = None if self._learnable else act.torch_native_unless_nan()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if self._saves_derivative:  # converts float16/bfloat16 itself
+        native_unless_nan = getattr(self, "_native_unless_nan", None)  # older pickles lack it
+        if native_unless_nan is not None and not has_non_finite(x):
+            return native_unless_nan(x)  # exact on finite inputs, in every float dtype
+        # converts float16/bfloat16 itself.  Inference (no_grad, or an input without
+        # grad) takes the plain path below: inside the function grad mode is always off,
+        # so it could not tell a no_grad call from training and would compute f'(x)
+        if self._saves_derivative and torch.is_grad_enabled() and x.requires_grad:
             return SavedDerivativeFunction.apply(x, self.act)
         in_dtype = x.dtype
         if in_dtype in _LOW_PRECISION:
