@@ -83,6 +83,9 @@ class Backend(Protocol):
         """slope on the open interval (lo, hi), 0 outside and at its ends; NaN -> NaN."""
         ...
     def gated(self, x: Array, gate: Array) -> Array: ...
+    def flat_indices_abs_below(self, x: Array, bound: float) -> Array:
+        """The indices into x.reshape(-1) of the elements with |x| < bound (NaN: not)."""
+        ...
 
     # --- stable compound helpers ---------------------------------------------------
     def sigmoid(self, x: Array) -> Array: ...
@@ -276,6 +279,9 @@ class NumpyBackend:
         if infinite.any():
             y = np.where(infinite & (gate == 0), gate * np.clip(x, -1.0, 1.0), y)
         return y
+
+    def flat_indices_abs_below(self, x: NDArray, bound: float) -> NDArray:
+        return np.flatnonzero(np.abs(x) < bound)
 
     # --- stable compound helpers ---------------------------------------------------
     def sigmoid(self, x: NDArray) -> NDArray:

@@ -201,20 +201,58 @@ class BentIdentity(Activation):
                        "not in the released playground"),
         ),
         notes=(
-            "(sqrt(x²+1) − 1)/2 cancels for small x and x² overflows past 1e154: written as "
-            "x·u/2 with u = x/(hypot(x, 1) + 1) in (−1, 1), so f = x(1 + u/2).",
-            "Derivative 1 + v/2 with v = x/hypot(x, 1); u and v take their limits ±1 at ±inf "
+            "(sqrt(x²+1) − 1)/2 cancels for small x: written as x·u/2 with "
+            "u = x/(h + 1) in (−1, 1), h = √(x² + 1), so f = x(1 + u/2).",
+            "Derivative 1 + v/2 with v = x/h.  h is computed as written unless x² overflows "
+            "(past 1e154 in float64): then hypot(x, 1); u and v take their limits ±1 at ±inf "
             "explicitly (inf/inf would be NaN).",
         ),
     )
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        u = xp.where(xp.isinf(x), xp.sign(x), x / (xp.hypot(x, 1.0) + 1.0))
-        return x * (1.0 + 0.5 * u)
+        return self._value(x, *self._hypot(x, xp), xp)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        v = xp.where(xp.isinf(x), xp.sign(x), x / xp.hypot(x, 1.0))
-        return 1.0 + 0.5 * v
+        return self._slope(x, *self._hypot(x, xp), xp)
+
+    # to_torch(): value and slope share h = √(x² + 1), so the module computes the slope in
+    # forward and saves it (backward: one multiplication)
+    saves_derivative = True
+
+    def value_and_grad(self, x: Array, p: Mapping[str, Any],
+                       xp: Backend) -> tuple[Array, Array]:
+        h, finite = self._hypot(x, xp)
+        return self._value(x, h, finite, xp), self._slope(x, h, finite, xp)
+
+    @staticmethod
+    def _hypot(x: Array, xp: Backend) -> tuple[Array, bool]:
+        """(√(x² + 1), whether it is finite everywhere): as written, or hypot(x, 1) where
+        x² overflows or x is ±inf or NaN (then the limits need fixing up)."""
+        h2 = x * x
+        h2 += 1.0  # in place: a fresh temporary that no autograd node saved
+        h = xp.sqrt(h2)
+        if xp.any_non_finite(h):
+            return xp.hypot(x, 1.0), False
+        return h, True
+
+    @staticmethod
+    def _value(x: Array, h: Array, finite: bool, xp: Backend) -> Array:
+        u = h + 1.0
+        u = x / u
+        if not finite:  # inf/inf at ±inf: u -> ±1
+            u = xp.where(xp.isinf(x), xp.sign(x), u)
+        u *= 0.5
+        u += 1.0
+        return x * u
+
+    @staticmethod
+    def _slope(x: Array, h: Array, finite: bool, xp: Backend) -> Array:
+        v = x / h
+        if not finite:  # inf/inf at ±inf: v -> ±1
+            v = xp.where(xp.isinf(x), xp.sign(x), v)
+        v *= 0.5
+        v += 1.0
+        return v
 
 
 @register
