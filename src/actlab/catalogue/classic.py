@@ -45,8 +45,10 @@ def _sin_cos_of_product(w: Any, x: Array, xp: Backend) -> tuple[Array, Array]:
     doublings (exact identities), rather than sin(inf) = NaN.  ``w`` is a float, or a
     0-d tensor when learnable in PyTorch.
     """
-    wx = w * x
+    wx = x if isinstance(w, float) and w == 1.0 else w * x
     s, c = xp.sin(wx), xp.cos(wx)
+    if not xp.any_non_finite(wx):  # the usual case: one cheap reduction decides
+        return s, c
     overflow = xp.isinf(wx) & ~xp.isinf(x)
     if bool(overflow.any()):  # rare: only |x| near the float maximum with |w| > 1
         k = max(1, math.ceil(math.log2(abs(float(w)))) + 1)
@@ -162,15 +164,21 @@ class Sin(Activation):
         return self.doc.properties
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        wx = p["omega"] * x
-        if not xp.any_non_finite(wx):  # the usual case: one sin, no overflow fix-up
+        omega = p["omega"]
+        if omega == 1.0:  # the default: no product (a pass) to compute
+            return xp.sin(x)
+        wx = omega * x
+        # for |ω| <= 1, ωx cannot overflow; else one reduction tells (rare)
+        if abs(omega) <= 1.0 or not xp.any_non_finite(wx):
             return xp.sin(wx)
-        return _sin_cos_of_product(p["omega"], x, xp)[0]
+        return _sin_cos_of_product(omega, x, xp)[0]
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         omega = p["omega"]
+        if omega == 1.0:
+            return xp.cos(x)
         wx = omega * x
-        if not xp.any_non_finite(wx):
+        if abs(omega) <= 1.0 or not xp.any_non_finite(wx):
             return omega * xp.cos(wx)
         return omega * _sin_cos_of_product(omega, x, xp)[1]
 
@@ -305,7 +313,13 @@ class Snake(Activation):
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         a = p["a"]  # a float, or a tensor when learnable in PyTorch
-        ax = a * x
+        unit = isinstance(a, float) and a == 1.0  # the default: no product, no quotient
+        ax = x if unit else a * x
+        if not xp.any_non_finite(ax):  # the usual case: no overflow, no select
+            s = xp.sin(ax)
+            ripple = s * s if unit else s * (s / a)
+            ripple += x  # in place: a fresh temporary that no autograd node saved
+            return ripple
         overflow = xp.isinf(ax)
         # sin of a finite stand-in where ax overflows: the masked branch must not be NaN,
         # or autograd (learnable a) would send 0·NaN = NaN back through it
@@ -317,4 +331,5 @@ class Snake(Activation):
         # zeros (the sum's error is an ulp, relative error 2·eps/distance), and the sine
         # of ax itself -- never of ax + π/4, whose π/4 vanishes once |ax| passes 2^53
         s, c = _sin_cos_of_product(p["a"], x, xp)
-        return (s + c) * (s + c)
+        s_plus_c = s + c
+        return s_plus_c * s_plus_c

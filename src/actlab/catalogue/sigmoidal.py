@@ -762,5 +762,21 @@ class LiSHT(Activation):
         return x * xp.tanh(x)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        dy = xp.tanh(x) + x * xp.sech2(x)
-        return xp.where(xp.isinf(x), xp.clip(x, -1.0, 1.0), dy)
+        return self._slope(x, xp.tanh(x), xp)
+
+    # to_torch(): value and slope share tanh x, so the module computes the slope in forward
+    # and saves it (backward: one multiplication, no second tanh)
+    saves_derivative = True
+
+    def value_and_grad(self, x: Array, p: Mapping[str, Any],
+                       xp: Backend) -> tuple[Array, Array]:
+        t = xp.tanh(x)
+        return x * t, self._slope(x, t, xp)
+
+    @staticmethod
+    def _slope(x: Array, t: Array, xp: Backend) -> Array:
+        dy = x * xp.sech2(x)
+        dy += t  # in place: a fresh temporary that no autograd node saved
+        if xp.any_non_finite(x):  # inf·0 at ±inf, where the slope is ±1 (rare)
+            dy = xp.where(xp.isinf(x), xp.clip(x, -1.0, 1.0), dy)
+        return dy
