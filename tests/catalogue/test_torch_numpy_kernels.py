@@ -80,3 +80,26 @@ def test_inside_on_pytorch_is_numpys_including_the_ends_and_nan(dtype: type) -> 
     ours = torch_backend().inside(torch.from_numpy(x), lo, hi, 1.0 / 6.0).numpy()
     np.testing.assert_array_equal(ours, NUMPY.inside(x, lo, hi, 1.0 / 6.0))
     assert ours[2] == ours[3] == dtype(1.0 / 6.0) and ours[0] == ours[1] == 0.0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_flat_indices_abs_below_agree_on_both_back_ends_and_inside_a_graph(
+        dtype: type) -> None:
+    """tanh_shrink's series patch: the same indices from NumPy, from NumPy's comparison on
+    a tensor's memory, and from PyTorch's own (a tensor in an autograd graph); NaN and
+    |x| = bound exactly are not below; a non-contiguous input counts in row order."""
+    from actlab.catalogue.backend import NUMPY
+
+    values = np.array([0.0, -0.0, 0.5, -0.5, 0.4999, -0.25, np.nan, np.inf, -np.inf, 3.0,
+                       1e-30, -7.0], dtype=dtype)
+    x = np.tile(values, 3).reshape(6, 6).T  # non-contiguous
+    expected = np.flatnonzero(np.abs(x.reshape(-1)) < 0.5)
+    assert expected.size == 3 * 5  # 0, -0, 0.4999, -0.25, 1e-30 in each copy
+    flat = x.reshape(-1)
+    np.testing.assert_array_equal(NUMPY.flat_indices_abs_below(flat, 0.5), expected)
+    xt = torch.from_numpy(np.ascontiguousarray(flat))
+    np.testing.assert_array_equal(torch_backend().flat_indices_abs_below(xt, 0.5).numpy(),
+                                  expected)
+    leaf = xt.clone().requires_grad_(True)
+    in_graph = torch_backend().flat_indices_abs_below(leaf * 1.0, 0.5)
+    np.testing.assert_array_equal(in_graph.numpy(), expected)
