@@ -23,6 +23,7 @@ The formulas are generic over both libraries, so the protocol types arrays as
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -83,8 +84,10 @@ class Backend(Protocol):
         """slope on the open interval (lo, hi), 0 outside and at its ends; NaN -> NaN."""
         ...
     def gated(self, x: Array, gate: Array) -> Array: ...
-    def flat_indices_abs_below(self, x: Array, bound: float) -> Array:
-        """The indices into x.reshape(-1) of the elements with |x| < bound (NaN: not)."""
+    def patch_abs_below(self, y: Array, x: Array, bound: float,
+                        formula: Callable[[Array, Backend], Array]) -> Array:
+        """y (a fresh array of x's shape, written into) with ``formula(x[i], xp)`` at the
+        elements with |x| < bound (NaN: not): a formula only a few elements need."""
         ...
 
     # --- stable compound helpers ---------------------------------------------------
@@ -136,6 +139,21 @@ def _select(cond: Any, a: Any, b: Any) -> Any:
 
 
 NDArray = np.ndarray[Any, Any]
+
+
+def _patch_abs_below_numpy(y: NDArray, x: NDArray, bound: float,
+                           formula: Callable[[Array, Backend], Array]) -> NDArray:
+    """Backend.patch_abs_below on NumPy arrays (also the memory of CPU tensors): one
+    comparison and flatnonzero find the elements, ``formula`` runs on them alone."""
+    flat_x = x.reshape(-1)  # a view, or a copy of a non-contiguous x (read only)
+    if not (isinstance(y, np.ndarray) and y.flags.c_contiguous and y.flags.writeable):
+        y = np.array(y, order="C")  # a NumPy scalar (0-d input) or a strided array
+    flat_y = y.reshape(-1)  # a view: written into
+    near = np.flatnonzero(np.abs(flat_x) < bound)
+    if near.size:
+        with np.errstate(all="ignore"):
+            flat_y[near] = formula(flat_x[near], NUMPY)
+    return y
 
 
 class NumpyBackend:
@@ -280,8 +298,9 @@ class NumpyBackend:
             y = np.where(infinite & (gate == 0), gate * np.clip(x, -1.0, 1.0), y)
         return y
 
-    def flat_indices_abs_below(self, x: NDArray, bound: float) -> NDArray:
-        return np.flatnonzero(np.abs(x) < bound)
+    def patch_abs_below(self, y: NDArray, x: NDArray, bound: float,
+                        formula: Callable[[Array, Backend], Array]) -> NDArray:
+        return _patch_abs_below_numpy(y, x, bound, formula)
 
     # --- stable compound helpers ---------------------------------------------------
     def sigmoid(self, x: NDArray) -> NDArray:
