@@ -365,6 +365,18 @@ class NumpyBackend:
 
 NUMPY: Backend = NumpyBackend()
 
+
+def largest_is_non_finite(x: Array) -> bool:
+    """For an x whose elements are positive or NaN (a square root of 1 + ...): whether it
+    holds +inf or NaN, from its maximum (NaN propagates into it), on NumPy arrays and
+    tensors alike.  NumPy's max loop is twice as fast as the sum of ``any_non_finite``."""
+    if hasattr(x, "detach"):  # a tensor, maybe in an autograd graph: the value only
+        x = x.detach()
+        size = x.numel()
+    else:
+        size = x.size
+    return bool(size > 0 and not math.isfinite(float(x.max())))
+
 _torch_backend: TorchBackend | None = None
 
 
