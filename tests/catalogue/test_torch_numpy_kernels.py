@@ -80,3 +80,35 @@ def test_inside_on_pytorch_is_numpys_including_the_ends_and_nan(dtype: type) -> 
     ours = torch_backend().inside(torch.from_numpy(x), lo, hi, 1.0 / 6.0).numpy()
     np.testing.assert_array_equal(ours, NUMPY.inside(x, lo, hi, 1.0 / 6.0))
     assert ours[2] == ours[3] == dtype(1.0 / 6.0) and ours[0] == ours[1] == 0.0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_patch_abs_below_agrees_on_both_back_ends_and_inside_a_graph(dtype: type) -> None:
+    """tanh_shrink's series patch: the same elements patched by NumPy, by NumPy on a
+    tensor's memory and by PyTorch's own operations (a tensor in an autograd graph);
+    NaN and |x| = bound exactly are not below; a non-contiguous input keeps its layout
+    of values."""
+    from actlab.catalogue.backend import NUMPY
+
+    values = np.array([0.0, -0.0, 0.5, -0.5, 0.4999, -0.25, np.nan, np.inf, -np.inf, 3.0,
+                       1e-30, -7.0], dtype=dtype)
+    x = np.tile(values, 3).reshape(6, 6).T  # non-contiguous
+
+    def plus_ten(v: object, xp: object) -> object:
+        return v + 10.0  # type: ignore[operator]
+
+    expected = np.where(np.abs(x) < 0.5, x + 10.0, -1.0)
+    assert np.count_nonzero(expected != -1.0) == 3 * 5  # 0, -0, 0.4999, -0.25, 1e-30
+    np.testing.assert_array_equal(
+        NUMPY.patch_abs_below(np.full_like(x, -1.0), x, 0.5, plus_ten), expected)
+    xt = torch.from_numpy(x)
+    on_memory = torch_backend().patch_abs_below(torch.full_like(xt, -1.0), xt, 0.5, plus_ten)
+    np.testing.assert_array_equal(on_memory.numpy(), expected)
+    leaf = xt.clone().requires_grad_(True)
+    y = torch.full_like(xt, -1.0) * leaf  # in the graph
+    patched = torch_backend().patch_abs_below(y, leaf, 0.5, plus_ten)
+    np.testing.assert_array_equal(patched.detach().numpy(), np.where(
+        np.abs(x) < 0.5, x + 10.0, -x))
+    patched.sum().backward()
+    assert leaf.grad is not None
+    np.testing.assert_array_equal(leaf.grad.numpy(), np.where(np.abs(x) < 0.5, 1.0, -1.0))

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from actlab.catalogue.activation import Activation
-from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.backend import Array, Backend, largest_is_non_finite
 from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
@@ -45,8 +45,10 @@ def _sin_cos_of_product(w: Any, x: Array, xp: Backend) -> tuple[Array, Array]:
     doublings (exact identities), rather than sin(inf) = NaN.  ``w`` is a float, or a
     0-d tensor when learnable in PyTorch.
     """
-    wx = w * x
+    wx = x if isinstance(w, float) and w == 1.0 else w * x
     s, c = xp.sin(wx), xp.cos(wx)
+    if not xp.any_non_finite(wx):  # the usual case: one cheap reduction decides
+        return s, c
     overflow = xp.isinf(wx) & ~xp.isinf(x)
     if bool(overflow.any()):  # rare: only |x| near the float maximum with |w| > 1
         k = max(1, math.ceil(math.log2(abs(float(w)))) + 1)
@@ -162,15 +164,21 @@ class Sin(Activation):
         return self.doc.properties
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        wx = p["omega"] * x
-        if not xp.any_non_finite(wx):  # the usual case: one sin, no overflow fix-up
+        omega = p["omega"]
+        if omega == 1.0:  # the default: no product (a pass) to compute
+            return xp.sin(x)
+        wx = omega * x
+        # for |ω| <= 1, ωx cannot overflow; else one reduction tells (rare)
+        if abs(omega) <= 1.0 or not xp.any_non_finite(wx):
             return xp.sin(wx)
-        return _sin_cos_of_product(p["omega"], x, xp)[0]
+        return _sin_cos_of_product(omega, x, xp)[0]
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         omega = p["omega"]
+        if omega == 1.0:
+            return xp.cos(x)
         wx = omega * x
-        if not xp.any_non_finite(wx):
+        if abs(omega) <= 1.0 or not xp.any_non_finite(wx):
             return omega * xp.cos(wx)
         return omega * _sin_cos_of_product(omega, x, xp)[1]
 
@@ -201,20 +209,58 @@ class BentIdentity(Activation):
                        "not in the released playground"),
         ),
         notes=(
-            "(sqrt(x²+1) − 1)/2 cancels for small x and x² overflows past 1e154: written as "
-            "x·u/2 with u = x/(hypot(x, 1) + 1) in (−1, 1), so f = x(1 + u/2).",
-            "Derivative 1 + v/2 with v = x/hypot(x, 1); u and v take their limits ±1 at ±inf "
+            "(sqrt(x²+1) − 1)/2 cancels for small x: written as x·u/2 with "
+            "u = x/(h + 1) in (−1, 1), h = √(x² + 1), so f = x(1 + u/2).",
+            "Derivative 1 + v/2 with v = x/h.  h is computed as written unless x² overflows "
+            "(past 1e154 in float64): then hypot(x, 1); u and v take their limits ±1 at ±inf "
             "explicitly (inf/inf would be NaN).",
         ),
     )
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        u = xp.where(xp.isinf(x), xp.sign(x), x / (xp.hypot(x, 1.0) + 1.0))
-        return x * (1.0 + 0.5 * u)
+        return self._value(x, *self._hypot(x, xp), xp)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        v = xp.where(xp.isinf(x), xp.sign(x), x / xp.hypot(x, 1.0))
-        return 1.0 + 0.5 * v
+        return self._slope(x, *self._hypot(x, xp), xp)
+
+    # to_torch(): value and slope share h = √(x² + 1), so the module computes the slope in
+    # forward and saves it (backward: one multiplication)
+    saves_derivative = True
+
+    def value_and_grad(self, x: Array, p: Mapping[str, Any],
+                       xp: Backend) -> tuple[Array, Array]:
+        h, finite = self._hypot(x, xp)
+        return self._value(x, h, finite, xp), self._slope(x, h, finite, xp)
+
+    @staticmethod
+    def _hypot(x: Array, xp: Backend) -> tuple[Array, bool]:
+        """(√(x² + 1), whether it is finite everywhere): as written, or hypot(x, 1) where
+        x² overflows or x is ±inf or NaN (then the limits need fixing up)."""
+        h2 = x * x
+        h2 += 1.0  # in place: a fresh temporary that no autograd node saved
+        h = xp.sqrt(h2)
+        if largest_is_non_finite(h):
+            return xp.hypot(x, 1.0), False
+        return h, True
+
+    @staticmethod
+    def _value(x: Array, h: Array, finite: bool, xp: Backend) -> Array:
+        u = h + 1.0
+        u = x / u
+        if not finite:  # inf/inf at ±inf: u -> ±1
+            u = xp.where(xp.isinf(x), xp.sign(x), u)
+        u *= 0.5
+        u += 1.0
+        return x * u
+
+    @staticmethod
+    def _slope(x: Array, h: Array, finite: bool, xp: Backend) -> Array:
+        v = x / h
+        if not finite:  # inf/inf at ±inf: v -> ±1
+            v = xp.where(xp.isinf(x), xp.sign(x), v)
+        v *= 0.5
+        v += 1.0
+        return v
 
 
 @register
@@ -267,7 +313,13 @@ class Snake(Activation):
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         a = p["a"]  # a float, or a tensor when learnable in PyTorch
-        ax = a * x
+        unit = isinstance(a, float) and a == 1.0  # the default: no product, no quotient
+        ax = x if unit else a * x
+        if not xp.any_non_finite(ax):  # the usual case: no overflow, no select
+            s = xp.sin(ax)
+            ripple = s * s if unit else s * (s / a)
+            ripple += x  # in place: a fresh temporary that no autograd node saved
+            return ripple
         overflow = xp.isinf(ax)
         # sin of a finite stand-in where ax overflows: the masked branch must not be NaN,
         # or autograd (learnable a) would send 0·NaN = NaN back through it
@@ -279,4 +331,5 @@ class Snake(Activation):
         # zeros (the sum's error is an ulp, relative error 2·eps/distance), and the sine
         # of ax itself -- never of ax + π/4, whose π/4 vanishes once |ax| passes 2^53
         s, c = _sin_cos_of_product(p["a"], x, xp)
-        return (s + c) * (s + c)
+        s_plus_c = s + c
+        return s_plus_c * s_plus_c

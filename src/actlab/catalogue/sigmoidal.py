@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from actlab.catalogue.activation import Activation
-from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.backend import Array, Backend, largest_is_non_finite
 from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
@@ -58,9 +58,6 @@ TORCH_SIGMOID_GRAD = (
     "(float64) / ~17 (float32)"
 )
 
-# Lambert's continued fraction tanh x = x/(1 + x²/(3 + x²/(5 + ...))) truncated at
-# 2K+1 = 19 is accurate to < 1e-18 relative for |x| <= 1 (checked against mpmath).
-_TANH_CF_DEPTH = 9
 # |x| beyond which softsign(x) = x/(1 + |x|) rounds to ±1 in float32 and float64
 SOFTSIGN_SATURATES = 1e30
 
@@ -457,6 +454,18 @@ class Exponential(Activation):
         return y, y
 
 
+# log1mexp's quotient guard: far below the smallest |log w| or |1 - w| for w != 1 in
+# float32 and float64 (2^-53), and a normal number in both (the smallest normal float32)
+_LOG1MEXP_TINY = 2.0**-126
+
+
+def _outside_positive(x: Array) -> bool:
+    """Whether x holds an element <= 0 or a NaN (one min reduction, into which NaN
+    propagates), on NumPy arrays and tensors alike."""
+    size = x.numel() if hasattr(x, "numel") else x.size
+    return size > 0 and not bool(x.min() > 0)
+
+
 @register
 class Log1mexp(Activation):
     name = "log1mexp"
@@ -493,22 +502,58 @@ class Log1mexp(Activation):
                        "where the true value is ≈ -e^-x"),
         ),
         notes=(
-            "Mächler's switch at ln 2: log(-expm1(-x)) for x <= ln 2 (where 1 - e^-x cancels), "
-            "log1p(-e^-x) above (where e^-x is small).",
-            "Derivative e^-x / (-expm1(-x)): both factors accurate, no overflow of e^x.",
-            "x < 0 -> NaN and x = 0 -> -inf (derivative +inf) chosen explicitly, no warnings.",
+            "log(1 - e^-x) cancels twice: 1 - e^-x for small x, and the log of a number "
+            "near 1 for large x (Mächler switches between log(-expm1(-x)) and "
+            "log1p(-e^-x) at ln 2).  One expression serves every x > 0 without a switch: "
+            "with w = -expm1(-x) (accurate), log(w)·e^-x/(1 - w), where log(w)/(1 - w) is "
+            "Goldberg's accurate log1p quotient (1 - w is exact wherever w is near 1).  "
+            "Where w rounds to 1 (x > 17 in float32) the quotient is 0/0: a tiny t is "
+            "subtracted from both sides, (log w - t)/(1 - w + t) = -1 there and unchanged "
+            "elsewhere.",
+            "Derivative 1/expm1(x): accurate, and 0 where expm1 overflows (the true value "
+            "is below the smallest normal there).",
+            "x < 0 -> NaN and x = 0 -> -inf (derivative +inf), no warnings.",
         ),
     )
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        xs = xp.maximum(x, 0.0)  # the domain; keeps NaN
-        y = xp.where(xs <= LN2, xp.log(-xp.expm1(-xs)), xp.log1p(-xp.exp(-xs)))
-        return xp.where(x < 0, NAN, xp.where(x == 0, -INF, y))
+        # x = 0: w = 0, log w = -inf, quotient -inf; x < 0: w < 0, log w = NaN; x = inf:
+        # w = 1, e^-x = 0, f = -0.  No select, no fix-up.
+        neg_x = -x
+        minus_w = xp.expm1(neg_x)  # (autograd saves it: no in-place step on it)
+        w = -minus_w
+        one_minus_w = minus_w + 1.0  # exact where w is near 1: the quotient's whole point
+        one_minus_w += _LOG1MEXP_TINY  # 0 -> t where w rounds to 1 (below too small to move)
+        y = xp.log(w)
+        y -= _LOG1MEXP_TINY  # 0 -> -t there
+        y /= one_minus_w  # the quotient first: t·e^-x would underflow
+        y *= xp.exp(neg_x)
+        return y
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        xs = xp.maximum(x, 0.0)
-        dy = xp.exp(-xs) / -xp.expm1(-xs)
-        return xp.where(x < 0, NAN, xp.where(x == 0, INF, dy))
+        dy = 1.0 / xp.expm1(x)
+        if _outside_positive(x):  # outside the domain (rare): +inf at ±0, NaN below
+            dy = xp.where(x < 0, NAN, xp.where(x == 0, INF, dy))
+        return dy
+
+
+# |x| below which tanh_shrink uses Lambert's continued fraction tanh x = x/(1 + x²/(3 +
+# x²/(5 + ...))) rather than x - tanh x, and the fraction's depth K there: truncated at
+# 2K+1 = 13 it is accurate to 6e-18 relative for |x| <= 0.3 (checked against mpmath).
+# Above 1/4 the subtraction magnifies tanh's rounding by at most 3/x² = 48.
+_TANH_SHRINK_SERIES_BELOW = 0.25
+_TANH_SHRINK_CF_DEPTH = 6
+
+
+def _tanh_shrink_near_zero(x: Array, xp: Backend) -> Array:
+    """x - tanh x for |x| <= 0.3 as x·t/(1+t), t = x²/(3 + x²/(5 + ...)) (Lambert)."""
+    x2 = x * x
+    d = xp.full_like(x, 2.0 * _TANH_SHRINK_CF_DEPTH + 1.0)
+    for k in range(_TANH_SHRINK_CF_DEPTH - 1, 0, -1):
+        d = x2 / d
+        d += 2.0 * k + 1.0
+    t = x2 / d
+    return x * t / (1.0 + t)
 
 
 @register
@@ -538,26 +583,34 @@ class TanhShrink(Activation):
             Equivalent("keras", "keras.activations.tanh_shrink", "x - tanh(x), as torch"),
         ),
         notes=(
-            "For |x| < 1, x - tanh x = x·t/(1+t) with t = x²/(3 + x²/(5 + ...)) from Lambert's "
-            "continued fraction for tanh (depth 19, < 1e-18 relative): no cancellation. "
-            "For |x| >= 1 the subtraction loses at most a factor 4.2.",
+            "x - tanh x as written, then, for the elements with |x| < 1/4 only (found by "
+            "one comparison), x·t/(1+t) with t = x²/(3 + x²/(5 + ...)) from Lambert's "
+            "continued fraction for tanh (depth 13, < 1e-17 relative): no cancellation. "
+            "For |x| >= 1/4 the subtraction (exact: tanh x is within a factor 2 of x) "
+            "only magnifies tanh's rounding, by 3/x² <= 48.",
             "Derivative tanh² x, exactly 1 - sech² x without the cancellation.",
         ),
     )
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        xs = xp.clip(x, -1.0, 1.0)  # the continued fraction is only used (and exact) here
-        x2 = xs * xs
-        d = xp.full_like(xs, 2.0 * _TANH_CF_DEPTH + 1.0)
-        for k in range(_TANH_CF_DEPTH - 1, 0, -1):
-            d = x2 / d
-            d += 2.0 * k + 1.0  # in place: a fresh temporary per level costs its page faults
-        t = x2 / d
-        small = xs * t / (1.0 + t)
-        return xp.where(xp.abs(x) < 1.0, small, x - xp.tanh(x))
+        return self._value(x, xp.tanh(x), xp)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         return xp.square(xp.tanh(x))
+
+    # to_torch(): the forward's tanh x gives the slope tanh² x in one more pass, so the
+    # module saves it (backward: one multiplication, no second tanh)
+    saves_derivative = True
+
+    def value_and_grad(self, x: Array, p: Mapping[str, Any],
+                       xp: Backend) -> tuple[Array, Array]:
+        t = xp.tanh(x)
+        return self._value(x, t, xp), xp.square(t)
+
+    @staticmethod
+    def _value(x: Array, t: Array, xp: Backend) -> Array:
+        """x - tanh x, recomputed without cancellation where |x| < 1/2 (see the notes)."""
+        return xp.patch_abs_below(x - t, x, _TANH_SHRINK_SERIES_BELOW, _tanh_shrink_near_zero)
 
     def torch_native(self) -> nn.Module | None:
         # not the native module: nn.Tanhshrink computes x - tanh x, which cancels near 0 (float32:
@@ -599,10 +652,11 @@ class ISRU(Activation):
                        "no module (nor in Keras or JAX); x² overflows past |x| ≈ 1e154"),
         ),
         notes=(
-            "|x| <= 1: x/√(1+αx²); |x| > 1: ±1/√(α + (1/x)²), so αx² never overflows "
-            "(x/√(1+αx²) is 0·inf = NaN or 0 past |x| ≈ 1e154) and ±inf give ±1/√α.",
-            "Derivative r³ with r = 1/√(1+αx²), or (q/|x|)³ with q = 1/√(α + 1/x²) for "
-            "|x| > 1: underflows gracefully instead of overflowing.",
+            "x/√(1+αx²) as written, a quotient of accurate values; where αx² overflows "
+            "(past |x| ≈ 1e154 in float64 with α = 1; x/√(1+αx²) would be 0, or "
+            "inf/inf = NaN at ±inf) it is recomputed as ±1/√(α + (1/x)²), with limits ±1/√α.",
+            "Derivative r³ with r = 1/√(1+αx²): where αx² overflows, r = 0 and r³ = 0, "
+            "the true value's rounding (below 1e-57 there).",
         ),
     )
 
@@ -612,21 +666,51 @@ class ISRU(Activation):
         return self.doc.properties.with_changes(range=(-limit, limit))
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        alpha = p["alpha"]
+        root = self._root(x, p["alpha"], xp)
+        if largest_is_non_finite(root):  # αx² overflowed, or x is ±inf or NaN (rare)
+            return self._forward_without_overflow(x, p["alpha"], xp)
+        return x / root
+
+    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
+        r = 1.0 / self._root(x, p["alpha"], xp)  # 0 where αx² overflows: r³ rounds to 0
+        d = r * r
+        d *= r
+        return d
+
+    # to_torch(): the forward's √(1 + αx²) gives the slope in two more passes, so the
+    # module saves the slope (backward: one multiplication)
+    saves_derivative = True
+
+    def value_and_grad(self, x: Array, p: Mapping[str, Any],
+                       xp: Backend) -> tuple[Array, Array]:
+        root = self._root(x, p["alpha"], xp)
+        if largest_is_non_finite(root):
+            y = self._forward_without_overflow(x, p["alpha"], xp)
+        else:
+            y = x / root
+        r = 1.0 / root
+        d = r * r
+        d *= r
+        return y, d
+
+    @staticmethod
+    def _root(x: Array, alpha: float, xp: Backend) -> Array:
+        """√(1 + αx²) (in-place steps on fresh temporaries no autograd node saved)."""
+        s = x * x
+        if alpha != 1.0:
+            s *= alpha
+        s += 1.0
+        return xp.sqrt(s)
+
+    @staticmethod
+    def _forward_without_overflow(x: Array, alpha: float, xp: Backend) -> Array:
+        """|x| <= 1: x/√(1+αx²); |x| > 1: ±1/√(α + (1/x)²), in which nothing overflows."""
         near = xp.clip(x, -1.0, 1.0)
         inner = near / xp.sqrt(1.0 + alpha * near * near)
         u = 1.0 / x
         # clip(x, -1, 1) is exactly ±1 for |x| > 1 (a sign that keeps NaN, unlike torch.sign)
         outer = near / xp.sqrt(alpha + u * u)
         return xp.where(xp.abs(x) <= 1.0, inner, outer)
-
-    def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        alpha = p["alpha"]
-        near = xp.clip(x, -1.0, 1.0)
-        r = 1.0 / xp.sqrt(1.0 + alpha * near * near)
-        u = 1.0 / xp.abs(x)
-        s = u / xp.sqrt(alpha + u * u)
-        return xp.where(xp.abs(x) <= 1.0, r * r * r, s * s * s)
 
 
 @register
@@ -674,5 +758,21 @@ class LiSHT(Activation):
         return x * xp.tanh(x)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        dy = xp.tanh(x) + x * xp.sech2(x)
-        return xp.where(xp.isinf(x), xp.clip(x, -1.0, 1.0), dy)
+        return self._slope(x, xp.tanh(x), xp)
+
+    # to_torch(): value and slope share tanh x, so the module computes the slope in forward
+    # and saves it (backward: one multiplication, no second tanh)
+    saves_derivative = True
+
+    def value_and_grad(self, x: Array, p: Mapping[str, Any],
+                       xp: Backend) -> tuple[Array, Array]:
+        t = xp.tanh(x)
+        return x * t, self._slope(x, t, xp)
+
+    @staticmethod
+    def _slope(x: Array, t: Array, xp: Backend) -> Array:
+        dy = x * xp.sech2(x)
+        dy += t  # in place: a fresh temporary that no autograd node saved
+        if xp.any_non_finite(x):  # inf·0 at ±inf, where the slope is ±1 (rare)
+            dy = xp.where(xp.isinf(x), xp.clip(x, -1.0, 1.0), dy)
+        return dy

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from actlab.catalogue.activation import Activation
-from actlab.catalogue.backend import Array, Backend
+from actlab.catalogue.backend import Array, Backend, largest_is_non_finite
 from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
@@ -454,11 +454,13 @@ class Squareplus(Activation):
                        "no module; this plain form cancels to 0 at large negative x"),
         ),
         notes=(
-            "h = hypot(x, √b) never overflows (x² does past 1e154).",
-            "x >= 0: x/2 + h/2; x < 0: (b/4)/(h/2 - x/2), the rationalised form; the "
+            "With h = √(x² + b): f = max(x, 0) + (b/2)/(h + |x|), one expression for "
+            "both signs (for x < 0 it is the rationalised (h + x)/2 = (b/2)/(h - x); for "
+            "x >= 0, x + (h - x)/2): a sum of non-negative terms, no cancellation.  The "
             "plain formula cancels to 0 (float32 at x = -1e4 gives 0, true value 1e-4).",
-            "Derivative for x < 0: (b/2)/(h(h - x)), since 1 + x/h = b/(h(h - x)); "
-            "for x >= 0: 1/2 + x/(2h).",
+            "h = √(x² + b) is computed as written unless x² overflows (past 1e154 in "
+            "float64, 1.8e19 in float32): then hypot(x, √b), which never does.",
+            "Derivative (1 + x/h)/2 = f/h: the quotient of two accurate values; 1 at +inf.",
         ),
     )
 
@@ -470,16 +472,46 @@ class Squareplus(Activation):
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         b = p["b"]
-        if b == 0.0:  # ReLU: the rationalised branch below is 0/0 at x = -5e-324
+        if b == 0.0:  # ReLU: (b/2)/(h + |x|) is 0/0 at x = 0
             return xp.maximum(x, 0.0)
-        h = xp.hypot(x, xp.full_like(x, math.sqrt(b)))
-        half_h, half_x = 0.5 * h, 0.5 * x
-        return xp.where(x >= 0, half_x + half_h, (0.25 * b) / (half_h - half_x))
+        return self._value_and_hypot(x, b, xp)[0]
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         b = p["b"]
-        h = xp.hypot(x, xp.full_like(x, math.sqrt(b)))
-        # h = 0 only at x = 0 with b = 0 (ReLU): slope 1/2 there, the limit as b -> 0
-        right = xp.where(xp.isinf(x), 1.0, 0.5 + 0.5 * (x / xp.where(h == 0, 1.0, h)))
-        left = ((0.5 * b) / h) / (h - x)
-        return xp.where(x >= 0, right, left)
+        if b == 0.0:  # ReLU: slope 1/2 at x = 0, the limit as b -> 0 (h = 0 there)
+            return xp.where(x > 0, 1.0, xp.where(x < 0, 0.0, xp.where(x == 0, 0.5, x)))
+        return self.value_and_grad(x, p, xp)[1]
+
+    # to_torch(): the slope f/h is one division from the forward's f and h, so the module
+    # saves it (backward: one multiplication) rather than recomputing both from x
+    saves_derivative = True
+
+    def value_and_grad(self, x: Array, p: Mapping[str, Any],
+                       xp: Backend) -> tuple[Array, Array]:
+        b = p["b"]
+        if b == 0.0:
+            return self.forward(x, p, xp), self.grad(x, p, xp)
+        y, h = self._value_and_hypot(x, b, xp)
+        slope = y / h
+        if xp.any_non_finite(x):  # f/h is inf/inf = NaN at +inf, where the slope is 1
+            slope = xp.where(xp.isinf(x), xp.clip(x, 0.0, 1.0), slope)
+        return y, slope
+
+    @staticmethod
+    def _value_and_hypot(x: Array, b: float, xp: Backend) -> tuple[Array, Array]:
+        """(f, h): f = max(x, 0) + (b/2)/(h + |x|) with h = √(x² + b), no select and no
+        cancellation (see the notes).  In-place steps only on fresh temporaries that no
+        autograd node saved (the formula also runs inside a graph: second derivatives)."""
+        if b >= 1e-30:
+            h2 = x * x
+            h2 += b
+            h = xp.sqrt(h2)
+            if largest_is_non_finite(h):  # x² overflowed (or x is ±inf or NaN): hypot instead
+                h = xp.hypot(x, xp.full_like(x, math.sqrt(b)))
+        else:  # x² + b would lose a tiny b in subnormal rounding
+            h = xp.hypot(x, xp.full_like(x, math.sqrt(b)))
+        d = xp.abs(x)
+        d += h
+        y = (0.5 * b) / d
+        y += xp.clip(x, 0.0, INF)  # max(x, 0); clip with two bounds is NumPy's fast loop
+        return y, h

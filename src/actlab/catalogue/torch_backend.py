@@ -24,6 +24,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
+from actlab.catalogue.backend import Backend, _patch_abs_below_numpy
 from actlab.catalogue.torch_numpy_kernels import numpy_unary
 
 Tensor = torch.Tensor
@@ -282,6 +283,25 @@ class TorchBackend:
         y = x * gate
         if has_non_finite(y) and bool(torch.isnan(y).any()):
             y = torch.where((gate == 0) & torch.isinf(x), gate * torch.clamp(x, -1.0, 1.0), y)
+        return y
+
+    def patch_abs_below(self, y: Tensor, x: Tensor, bound: float,
+                        formula: Callable[[Tensor, Backend], Tensor]) -> Tensor:
+        """On CPU tensors outside a graph, all on their memory with NumPy (comparison,
+        flatnonzero and the formula on the few elements: about 5x faster than torch's
+        comparison and nonzero, and NumPy's per-call overhead is a quarter of torch's);
+        else with PyTorch's operations, which autograd records."""
+        if (x.device.type == "cpu" and x.dtype in _SAME_WIDTH_INT and y.dtype == x.dtype
+                and not in_graph(x, y) and y.is_contiguous()
+                and not (x.is_neg() or x.is_conj())):
+            _patch_abs_below_numpy(y.numpy(), x.detach().numpy(), bound, formula)
+            return y
+        flat_x = x.reshape(-1)
+        near = torch.nonzero(flat_x.detach().abs() < bound).reshape(-1)
+        if near.numel():
+            y = y.reshape(-1).clone()  # not in place: y may be a view autograd saved
+            y[near] = formula(flat_x[near], self)
+            y = y.reshape(x.shape)
         return y
 
     # --- stable compound helpers ---------------------------------------------------

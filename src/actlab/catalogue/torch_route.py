@@ -41,9 +41,11 @@ TORCH_MIN_SIZE = 4096
 # back end runs NumPy's kernels for tanh, exp, ... itself (torch_numpy_kernels.py), the
 # route matters less for those; only flips seen in two runs by more than 20% were taken
 # (2026-12-02: exponential, and hard_sigmoid and piecewise_linear in float32, to PyTorch; mish
-# to NumPy).
+# to NumPy; after the select-free formulas of squareplus, bent_identity and sin: bent_identity
+# and float64 squareplus to NumPy, float32 sin to PyTorch, whose route runs NumPy's sin anyway).
 NUMPY_FASTER: frozenset[tuple[str, str]] = frozenset({
     *(("arctan", d) for d in ("float32", "float64")),
+    *(("bent_identity", d) for d in ("float32", "float64")),
     *(("bipolar_step", d) for d in ("float32", "float64")),
     *(("celu", d) for d in ("float32",)),
     *(("elu", d) for d in ("float32",)),
@@ -59,12 +61,11 @@ NUMPY_FASTER: frozenset[tuple[str, str]] = frozenset({
     *(("piecewise_linear", d) for d in ("float64",)),
     *(("prelu", d) for d in ("float32", "float64")),
     *(("relu", d) for d in ("float32", "float64")),
-    *(("sin", d) for d in ("float32",)),
     *(("snake", d) for d in ("float32",)),
     *(("softsign", d) for d in ("float32", "float64")),
     *(("sparse_plus", d) for d in ("float32", "float64")),
     *(("sparse_sigmoid", d) for d in ("float32", "float64")),
-    *(("squareplus", d) for d in ("float32",)),
+    *(("squareplus", d) for d in ("float32", "float64")),
     *(("tanh", d) for d in ("float32", "float64")),
     *(("tanh_shrink", d) for d in ("float32", "float64")),
 })
