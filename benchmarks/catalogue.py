@@ -271,12 +271,26 @@ def numpy_rows(names: list[str], n: int, repeat: int, dtypes: list[Any]) -> list
 @dataclass
 class TorchRow:
     name: str
-    to_torch_kind: str = ""  # native | saved-input | autograd (learnable parameters)
+    to_torch_kind: str = ""  # module_kind()
     time_ms: dict[str, float] = field(default_factory=dict)  # variant -> fwd+bwd ms
     saved_mb: dict[str, float] = field(default_factory=dict)  # variant -> saved MB
     memory_ratio: float = math.nan  # saved-input / naive
     memory_verdict: str = ""
     error: str = ""
+
+
+def module_kind(act: actlab.Activation, module: Any) -> str:
+    """What ``act.to_torch()`` runs: PyTorch's own module (native), torch's function on
+    inputs without NaN (native|NaN), autograd through the formula (autograd: learnable
+    parameters), or actlab's autograd function saving f'(x) (saved-f') or x (saved-input)."""
+    native = act.torch_native()
+    if native is not None and type(module) is type(native):
+        return "native"
+    if any(p.learnable for p in act.parameters):
+        return "autograd"
+    if act.torch_native_unless_nan() is not None:
+        return "native|NaN"
+    return "saved-f'" if act.saves_derivative else "saved-input"
 
 
 def saved_bytes(fn: Callable[[Any], Any], x: Any) -> int:
@@ -300,13 +314,11 @@ def torch_rows(names: list[str], n: int, repeat: int) -> list[TorchRow]:
         try:
             module = act.to_torch()
             native = act.torch_native()
-            learnable = any(p.learnable for p in act.parameters)
-            row.to_torch_kind = ("native" if native is not None and type(module) is type(native)
-                                 else "autograd" if learnable else "saved-input")
+            row.to_torch_kind = module_kind(act, module)
             variants: dict[str, Callable[[Any], Any]] = {"to_torch": module}
             if native is not None:
                 variants["native"] = native
-            if not learnable:
+            if not any(p.learnable for p in act.parameters):
                 variants["saved_input"] = ActivationModule(act)
             if name in naive:
                 variants["naive"] = lambda x, f=naive[name], p=dict(act.params): f(x, p)
@@ -413,7 +425,7 @@ class ModuleRow:
     name: str
     dtype: str
     n: int
-    kind: str = ""  # native | saved-input | autograd (what to_torch returns)
+    kind: str = ""  # module_kind(): what to_torch() runs
     to_torch_ms: float = math.nan
     native_ms: float = math.nan  # PyTorch's own module, where it has the function
     naive_ms: float = math.nan  # the naive composition of torch ops
@@ -441,10 +453,7 @@ def module_rows(names: list[str], sizes: list[int], dtypes: list[str],
                     module = act.to_torch()
                     if any(True for _ in module.parameters()):
                         module = module.to(dtype)
-                    native = act.torch_native()
-                    row.kind = ("native" if native is not None and type(module) is type(native)
-                                else "autograd" if any(p.learnable for p in act.parameters)
-                                else "saved-input")
+                    row.kind = module_kind(act, module)
                     p = dict(act.params)
                     variants: dict[str, Callable[[Any], Any]] = {"to_torch": module}
                     if name in natives:
