@@ -54,26 +54,26 @@ def test_bad_settings_are_named(setting: str, error: type, message: str) -> None
         parse_settings(Example(), [setting])
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("saturation_training", "--set", "chunk=0"), "chunk must be at least 1"),
-    (("saturation_training", "--set", "steps=-3"), "steps must be at least 1"),
-    (("saturation_training", "--set", "seeds=3"), "seeds must be at least 5"),
-    (("saturation_training", "--set", "activations="), "name at least one activation"),
-    (("saturation_training", "--set", "init=foo"), "unknown init 'foo'"),
-    (("saturation_training", "--set", "learning_rate=nan"), "learning_rate must be"),
-    (("convergence_race", "--set", "seeds=3"), "at least 5 seeds"),
-    (("mnist1d_baselines", "--set", "comparison_seeds=1"), "must be at least 5"),
-    (("mnist1d_baselines", "--set", "eval_every=0"), "eval_every must be at least 1"),
-    (("dying_relu", "--set", "widths="), "give at least one width"),
-    (("dying_relu", "--set", "lu_nets=0"), "lu_nets must be at least 1"),
-    (("dying_relu", "--set", "learning_rates=0.1,-1"), "each a number > 0"),
+@pytest.mark.parametrize(("experiment", "setting", "message"), [
+    ("saturation_training", "chunk=0", "chunk must be at least 1"),
+    ("saturation_training", "steps=-3", "steps must be at least 1"),
+    ("saturation_training", "seeds=3", "seeds must be at least 5"),
+    ("saturation_training", "activations=", "name at least one activation"),
+    ("saturation_training", "init=foo", "unknown init 'foo'"),
+    ("saturation_training", "learning_rate=nan", "learning_rate must be"),
+    ("convergence_race", "seeds=3", "at least 5 seeds"),
+    ("mnist1d_baselines", "comparison_seeds=1", "must be at least 5"),
+    ("mnist1d_baselines", "eval_every=0", "eval_every must be at least 1"),
+    ("dying_relu", "widths=", "give at least one width"),
+    ("dying_relu", "lu_nets=0", "lu_nets must be at least 1"),
+    ("dying_relu", "learning_rates=0.1,-1", "each a number > 0"),
 ])
 def test_a_set_value_no_run_can_mean_is_one_line(
-        args: tuple[str, ...], message: str, tmp_path: Path,
+        experiment: str, setting: str, message: str, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
     """Refused before any training, as one line and exit 2 (not a traceback, not a run)."""
-    error = one_line_error(capsys, "lab", "run", *args, "--quick", "--quiet",
-                           "--out", str(tmp_path))
+    error = one_line_error(capsys, "lab", "run", experiment, "--set", setting, "--quick",
+                           "--quiet", "--out", str(tmp_path))
     assert message in error
     assert not any(tmp_path.iterdir())  # no result was written
 

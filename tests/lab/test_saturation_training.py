@@ -162,7 +162,7 @@ def test_a_stopped_run_resumes_from_its_checkpoint_with_the_same_result(tmp_path
     kept = dataclasses.replace(config, checkpoint=str(tmp_path / "ckpt"), checkpoint_every=2)
 
     class Stop(Exception):
-        pass
+        """Interrupts the run halfway, as a user's Ctrl-C or a lost machine would."""
 
     def stop_halfway(fraction: float, message: str) -> None:
         if fraction >= 0.5:  # after the 4th chunk (20 updates): saved at 10 and 20
