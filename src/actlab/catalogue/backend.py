@@ -61,6 +61,10 @@ class Backend(Protocol):
     def isinf(self, x: Array) -> Array: ...
     def any_non_finite(self, x: Array) -> bool:
         """Whether x holds a NaN or ±inf (one cheap reduction: they propagate into a sum)."""
+    def largest_is_non_finite(self, x: Array) -> bool:
+        """For an x whose elements are positive or NaN (a square root of 1 + ...): whether
+        it holds +inf or NaN, from its maximum (NaN propagates into it); NumPy's max loop
+        is twice as fast as the sum of ``any_non_finite``."""
     def hypot(self, x: Array, y: Array | float) -> Array: ...
 
     # --- structure ---------------------------------------------------------------
@@ -231,6 +235,9 @@ class NumpyBackend:
         with np.errstate(all="ignore"):
             return bool(np.size(x)) and not np.isfinite(np.sum(x))
 
+    def largest_is_non_finite(self, x: NDArray) -> bool:
+        return bool(np.size(x)) and not math.isfinite(float(np.max(x)))
+
     # --- structure -------------------------------------------------------------
     def where(self, cond: NDArray, a: NDArray | float, b: NDArray | float) -> NDArray:
         return np.asarray(_select(cond, a, b))
@@ -387,17 +394,6 @@ class NumpyBackend:
 
 NUMPY: Backend = NumpyBackend()
 
-
-def largest_is_non_finite(x: Array) -> bool:
-    """For an x whose elements are positive or NaN (a square root of 1 + ...): whether it
-    holds +inf or NaN, from its maximum (NaN propagates into it), on NumPy arrays and
-    tensors alike.  NumPy's max loop is twice as fast as the sum of ``any_non_finite``."""
-    if hasattr(x, "detach"):  # a tensor, maybe in an autograd graph: the value only
-        x = x.detach()
-        size = x.numel()
-    else:
-        size = x.size
-    return bool(size > 0 and not math.isfinite(float(x.max())))
 
 _torch_backend: TorchBackend | None = None
 

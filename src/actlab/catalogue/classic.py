@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from actlab.catalogue.activation import Activation
-from actlab.catalogue.backend import Array, Backend, largest_is_non_finite
+from actlab.catalogue.backend import Array, Backend
 from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
@@ -239,7 +239,7 @@ class BentIdentity(Activation):
         h2 = x * x
         h2 += 1.0  # in place: a fresh temporary that no autograd node saved
         h = xp.sqrt(h2)
-        if largest_is_non_finite(h):
+        if xp.largest_is_non_finite(h):
             return xp.hypot(x, 1.0), False
         return h, True
 

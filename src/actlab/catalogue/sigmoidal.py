@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from actlab.catalogue.activation import Activation
-from actlab.catalogue.backend import Array, Backend, largest_is_non_finite
+from actlab.catalogue.backend import Array, Backend
 from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
@@ -667,7 +667,7 @@ class ISRU(Activation):
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
         root = self._root(x, p["alpha"], xp)
-        if largest_is_non_finite(root):  # αx² overflowed, or x is ±inf or NaN (rare)
+        if xp.largest_is_non_finite(root):  # αx² overflowed, or x is ±inf or NaN (rare)
             return self._forward_without_overflow(x, p["alpha"], xp)
         return x / root
 
@@ -684,7 +684,7 @@ class ISRU(Activation):
     def value_and_grad(self, x: Array, p: Mapping[str, Any],
                        xp: Backend) -> tuple[Array, Array]:
         root = self._root(x, p["alpha"], xp)
-        if largest_is_non_finite(root):
+        if xp.largest_is_non_finite(root):
             y = self._forward_without_overflow(x, p["alpha"], xp)
         else:
             y = x / root

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from actlab.catalogue.activation import Activation
-from actlab.catalogue.backend import Array, Backend, largest_is_non_finite
+from actlab.catalogue.backend import Array, Backend
 from actlab.catalogue.families import Family
 from actlab.catalogue.metadata import (
     Documentation,
@@ -506,7 +506,7 @@ class Squareplus(Activation):
             h2 = x * x
             h2 += b
             h = xp.sqrt(h2)
-            if largest_is_non_finite(h):  # x² overflowed (or x is ±inf or NaN): hypot instead
+            if xp.largest_is_non_finite(h):  # x² overflowed (or x is ±inf or NaN): hypot instead
                 h = xp.hypot(x, xp.full_like(x, math.sqrt(b)))
         else:  # x² + b would lose a tiny b in subnormal rounding
             h = xp.hypot(x, xp.full_like(x, math.sqrt(b)))

@@ -183,6 +183,10 @@ class TorchBackend:
     def any_non_finite(self, x: Tensor) -> bool:
         return has_non_finite(x)
 
+    def largest_is_non_finite(self, x: Tensor) -> bool:
+        # the value only, also for a tensor in an autograd graph
+        return x.numel() > 0 and not math.isfinite(x.detach().max().item())
+
     def hypot(self, x: Tensor, y: Tensor | float) -> Tensor:
         if not isinstance(y, Tensor):
             y = torch.full_like(x, y)
