@@ -609,7 +609,7 @@ class TanhShrink(Activation):
 
     @staticmethod
     def _value(x: Array, t: Array, xp: Backend) -> Array:
-        """x - tanh x, recomputed without cancellation where |x| < 1/2 (see the notes)."""
+        """x - tanh x, recomputed without cancellation where |x| < 1/4 (see the notes)."""
         return xp.patch_abs_below(x - t, x, _TANH_SHRINK_SERIES_BELOW, _tanh_shrink_near_zero)
 
     def torch_native(self) -> nn.Module | None:
