@@ -1,0 +1,326 @@
+"""What the accuracy contract costs where actlab's PyTorch modules miss the speed target.
+
+    python benchmarks/price_of_accuracy.py                  # 10^6 elements, best of 9
+    python benchmarks/price_of_accuracy.py --n 100000 --repeat 15
+
+Speed target: a module's forward + backward at most 1.2x PyTorch's own module.  A few
+modules miss it, always where PyTorch's kernel is faster because it is less accurate.
+For each of them this prints two tables (one torch thread, thread CPU time):
+
+* **Speed**: PyTorch's module, actlab's module and the *floor*, all timed interleaved:
+  the kernels that any implementation meeting the contract must run, on PyTorch's
+  kernels and without a compiled extension (listed in the table).  floor / native is
+  the best ratio such an implementation could reach; when it is above 1.2, the
+  target and the contract cannot both be met.
+* **Accuracy**: at a few inputs, PyTorch's value or gradient and actlab's, against the
+  true value (mpmath, 50 digits), as relative errors.  The contract allows 1e-5 (float32),
+  1e-13 (float64), times 1 + the condition number; float16 is computed in float32
+  and rounded once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import math
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+# one thread everywhere, before NumPy and torch load their thread pools
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import mpmath  # a test dependency: pip install -e '.[test]'
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import actlab
+import catalogue as shared  # benchmarks/catalogue.py: timing helpers, baselines
+
+Step = Callable[[torch.Tensor], Any]
+
+
+def forward_backward(fn: Callable[[torch.Tensor], torch.Tensor]) -> Step:
+    """One training step of an activation: forward, then backward with a ones cotangent."""
+    def step(x: torch.Tensor) -> None:
+        x = x.detach().requires_grad_(True)
+        y = fn(x)
+        y.backward(torch.ones_like(y))
+    return step
+
+
+def kernels(*fns: Callable[[torch.Tensor], Any]) -> Step:
+    """Bare kernels one after another (no autograd): a floor's work."""
+    def step(x: torch.Tensor) -> None:
+        for fn in fns:
+            fn(x)
+    return step
+
+
+def native_then(native: Callable[[torch.Tensor], torch.Tensor],
+                *extra: Callable[[torch.Tensor], Any]) -> Step:
+    """PyTorch's module plus the kernels the accurate version cannot do without."""
+    train = forward_backward(native)
+
+    def step(x: torch.Tensor) -> None:
+        train(x)
+        for fn in extra:
+            fn(x)
+    return step
+
+
+def conversions(x: torch.Tensor) -> None:
+    """The four conversions of a float16 step computed in float32: x and the cotangent
+    up, y and the gradient down."""
+    x32 = x.float()
+    x.float()
+    x32.to(x.dtype)
+    x32.to(x.dtype)
+
+
+@dataclass
+class SpeedCase:
+    name: str
+    dtype: torch.dtype
+    native: Callable[[torch.Tensor], torch.Tensor]  # PyTorch's module's function
+    extra: tuple[Callable[[torch.Tensor], Any], ...]  # kernels the accurate version adds
+    floor_is: str  # what the floor runs, for the table
+
+
+def erfc_and_exp(x: torch.Tensor) -> None:
+    # gelu = x·Φ(x), gelu' = Φ(x) + x·φ(x): Φ accurate in the lower tail needs erfc (erf
+    # cancels in 1 + erf, and PyTorch's gelu kernels use erf), φ an exp
+    torch.erfc(x)
+    torch.exp(x)
+
+
+def speed_cases() -> list[SpeedCase]:
+    one_more_sigmoid = "PyTorch's module + one sigmoid (σ(-x), for σ' = σ(x)σ(-x))"
+    cases = []
+    for dtype in (torch.float32, torch.float64):
+        cases.append(SpeedCase("sigmoid", dtype, torch.sigmoid, (torch.sigmoid,),
+                               one_more_sigmoid))
+        cases.append(SpeedCase("gelu", dtype, F.gelu, (), "erfc + exp alone (Φ and φ)"))
+    half_floor = ("4 conversions + the cheaper float32 work: actlab's module or PyTorch's"
+                  " (+ one sigmoid for sigmoid)")
+    for name, native in (("sigmoid", torch.sigmoid), ("gelu", F.gelu), ("tanh", torch.tanh),
+                         ("arctan", torch.atan), ("exponential", torch.exp)):
+        extra = (torch.sigmoid,) if name == "sigmoid" else ()
+        cases.append(SpeedCase(name, torch.float16, native, extra, half_floor))
+    return cases
+
+
+@dataclass
+class SpeedRow:
+    name: str
+    dtype: str
+    native_ms: float
+    actlab_ms: float
+    floor_ms: float
+    floor_is: str
+
+
+def floor_steps(case: SpeedCase, module: torch.nn.Module,
+                x: torch.Tensor) -> tuple[dict[str, Step], Callable[[dict[str, float]], float]]:
+    """The floor's parts to time, and how their best times add up to the floor."""
+    if case.name == "gelu" and case.dtype != torch.float16:
+        return {"floor": erfc_and_exp}, lambda t: t["floor"]
+    if case.dtype != torch.float16:
+        return {"floor": native_then(case.native, *case.extra)}, lambda t: t["floor"]
+    x32 = x.float()
+    work32 = (kernels(erfc_and_exp) if case.name == "gelu"
+              else native_then(case.native, *case.extra))
+    parts: dict[str, Step] = {
+        "conversions": conversions,
+        "actlab32": lambda _x: forward_backward(module)(x32),
+        "pytorch32": lambda _x: work32(x32)}
+    return parts, lambda t: t["conversions"] + min(t["actlab32"], t["pytorch32"])
+
+
+def speed_rows(n: int, repeat: int) -> list[SpeedRow]:
+    rows = []
+    for case in speed_cases():
+        act = actlab.get(case.name)
+        module = act.to_torch()
+        x = torch.from_numpy(shared.benchmark_input(act, n, np.float64)).to(case.dtype)
+        parts, floor = floor_steps(case, module, x)
+        steps = {"native": forward_backward(case.native), "actlab": forward_backward(module),
+                 **parts}
+        best = shared.interleaved_best({k: functools.partial(f, x) for k, f in steps.items()},
+                                      repeat)
+        rows.append(SpeedRow(case.name, str(case.dtype).removeprefix("torch."),
+                             best["native"] * 1e3, best["actlab"] * 1e3, floor(best) * 1e3,
+                             case.floor_is))
+        print(f"  timed {case.name} {case.dtype}", file=sys.stderr)
+    return rows
+
+
+def speed_table(rows: list[SpeedRow]) -> str:
+    lines = [f"{'name':<12} {'dtype':<8} {'native ms':>9} {'actlab ms':>9} {'floor ms':>8} "
+             f"{'actlab/native':>13} {'floor/native':>12}  floor runs",
+             "-" * 120]
+    for r in rows:
+        lines.append(f"{r.name:<12} {r.dtype:<8} {r.native_ms:9.3f} {r.actlab_ms:9.3f} "
+                     f"{r.floor_ms:8.3f} {r.actlab_ms / r.native_ms:13.2f} "
+                     f"{r.floor_ms / r.native_ms:12.2f}  {r.floor_is}")
+    return "\n".join(lines)
+
+
+# --- accuracy ---------------------------------------------------------------------------
+mpmath.mp.dps = 50
+
+
+def _sigmoid(x: Any) -> Any:
+    return 1 / (1 + mpmath.exp(-x))
+
+
+def _ndtr(x: Any) -> Any:
+    return mpmath.erfc(-x / mpmath.sqrt(2)) / 2
+
+
+def _npdf(x: Any) -> Any:
+    return mpmath.exp(-x * x / 2) / mpmath.sqrt(2 * mpmath.pi)
+
+
+# the true value and derivative, independent of both implementations
+TRUTH: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "sigmoid": (_sigmoid, lambda x: _sigmoid(x) * _sigmoid(-x)),
+    "gelu": (lambda x: x * _ndtr(x), lambda x: _ndtr(x) + x * _npdf(x)),
+    "tanh": (mpmath.tanh, lambda x: mpmath.sech(x) ** 2),
+    "arctan": (mpmath.atan, lambda x: 1 / (1 + x * x)),
+    "exponential": (mpmath.exp, mpmath.exp),
+}
+
+NATIVE: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
+    "sigmoid": torch.sigmoid, "gelu": F.gelu, "tanh": torch.tanh, "arctan": torch.atan,
+    "exponential": torch.exp}
+
+# (entry, dtype, which: 0 value / 1 derivative, inputs): where PyTorch's kernel gives up
+ACCURACY_CASES: list[tuple[str, torch.dtype, int, tuple[float, ...]]] = [
+    ("sigmoid", torch.float32, 1, (5.0, 8.0, 12.0, 17.0)),
+    ("sigmoid", torch.float64, 1, (10.0, 20.0, 30.0, 37.0)),
+    ("gelu", torch.float32, 0, (-3.0, -5.0, -8.0)),
+    ("gelu", torch.float32, 1, (-5.0, -8.0)),
+    ("gelu", torch.float64, 0, (-5.0, -9.0, -12.0)),
+    ("gelu", torch.float64, 1, (-7.0, -10.0)),
+    ("sigmoid", torch.float16, 1, (6.0, 9.0, 12.0)),
+    ("tanh", torch.float16, 1, (4.0, 5.0, 7.0)),
+    ("gelu", torch.float16, 0, (-4.0, -5.0)),
+    ("arctan", torch.float16, 1, (300.0, 1000.0)),
+]
+
+
+def value_and_grad(fn: Callable[[torch.Tensor], torch.Tensor], x: float,
+                   dtype: torch.dtype) -> tuple[float, float]:
+    t = torch.tensor([x], dtype=dtype, requires_grad=True)
+    y = fn(t)
+    y.backward(torch.ones_like(y))
+    assert t.grad is not None
+    return float(y.detach()[0]), float(t.grad[0])
+
+
+def relative_error(got: float, true: Any) -> str:
+    error = abs(mpmath.mpf(got) - true) / abs(true)
+    return f"{float(error):.1e}"
+
+
+def accuracy_table() -> str:
+    lines = [f"{'name':<12} {'dtype':<8} {'of':<6} {'x':>7} {'true':>11} {'PyTorch':>11} "
+             f"{'actlab':>11} {'PyTorch err':>11} {'actlab err':>10}", "-" * 96]
+    for name, dtype, which, inputs in ACCURACY_CASES:
+        module = actlab.get(name).to_torch()
+        for x in inputs:
+            exact_x = mpmath.mpf(float(torch.tensor(x, dtype=dtype)))  # x as the dtype holds it
+            true = TRUTH[name][which](exact_x)
+            theirs = value_and_grad(NATIVE[name], x, dtype)[which]
+            ours = value_and_grad(module, x, dtype)[which]
+            lines.append(f"{name:<12} {str(dtype).removeprefix('torch.'):<8} "
+                         f"{'f' if which == 0 else 'df/dx':<6} {x:7g} {float(true):11.3e} "
+                         f"{theirs:11.3e} {ours:11.3e} {relative_error(theirs, true):>11} "
+                         f"{relative_error(ours, true):>10}")
+    return "\n".join(lines)
+
+
+# the true value and derivative in float64 (far more precise than float16), from formulas
+# independent of both implementations
+F64 = Callable[[np.ndarray], np.ndarray]
+
+
+def _float64_truth() -> dict[str, tuple[F64, F64]]:
+    erfc = np.vectorize(math.erfc)
+
+    def ndtr(x: np.ndarray) -> np.ndarray:
+        return erfc(-x / math.sqrt(2)) / 2
+
+    def sigmoid_prime(x: np.ndarray) -> np.ndarray:
+        e = np.exp(-np.abs(x))
+        return e / (1 + e) ** 2
+
+    return {
+        "sigmoid": (lambda x: 1 / (1 + np.exp(-x)), sigmoid_prime),
+        "gelu": (lambda x: x * ndtr(x),
+                 lambda x: ndtr(x) + x * np.exp(-x * x / 2) / math.sqrt(2 * math.pi)),
+        "tanh": (np.tanh, lambda x: 1 / np.cosh(x) ** 2),
+        "arctan": (np.arctan, lambda x: 1 / (1 + x * x)),
+        "exponential": (np.exp, np.exp)}
+
+
+def _wrong(got: torch.Tensor, true: torch.Tensor) -> int:
+    return int((~((got == true) | (got.isnan() & true.isnan()))).sum())
+
+
+def float16_table() -> str:
+    """Every finite float16 input x, a random float16 cotangent g: how many values are not
+    f(x), and how many gradients not g·f'(x), rounded once to float16 (the float32-inside
+    rule), for PyTorch's half kernels and for actlab's module."""
+    every = torch.arange(-32768, 32768, dtype=torch.int32).to(torch.int16).view(torch.float16)
+    x = every[torch.isfinite(every)]
+    g = torch.randn(x.numel(), generator=torch.Generator().manual_seed(0)).half()
+    x64, g64 = x.double().numpy(), g.double().numpy()
+    lines = [f"{'name':<12} {'inputs':>7} {'PyTorch f':>9} {'df':>6} {'actlab f':>9} {'df':>6}",
+             "-" * 54]
+    for name, (f, df) in _float64_truth().items():
+        with np.errstate(over="ignore", invalid="ignore"):
+            true_y = torch.from_numpy(f(x64)).half()
+            true_grad = torch.from_numpy(g64 * df(x64)).half()
+        counts = []
+        for fn in (NATIVE[name], actlab.get(name).to_torch()):
+            t = x.clone().requires_grad_(True)
+            y = fn(t)
+            y.backward(g)
+            assert t.grad is not None
+            counts += [_wrong(y.detach(), true_y), _wrong(t.grad, true_grad)]
+        lines.append(f"{name:<12} {x.numel():7d} {counts[0]:9d} {counts[1]:6d} {counts[2]:9d} "
+                     f"{counts[3]:6d}")
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=1_000_000, help="elements per tensor")
+    parser.add_argument("--repeat", type=int, default=9, help="interleaved rounds; best kept")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    torch.set_num_threads(1)
+    shared.SPEED_CLOCK = time.thread_time  # one thread: its CPU time is the work's cost
+    print(f"What the accuracy contract costs: n = {args.n:,}, best of {args.repeat} "
+          f"interleaved, torch {torch.__version__}, 1 thread, thread CPU time", flush=True)
+    print("\nSpeed: forward + backward (ones cotangent), ms")
+    print(speed_table(speed_rows(args.n, args.repeat)))
+    print("\nAccuracy: relative error against mpmath (50 digits)")
+    print(accuracy_table())
+    print("\nfloat16, every finite input, a normal(0, 1) cotangent g: how many values are not f(x),"
+          " and gradients not g·f'(x), computed in float64 and rounded once")
+    print(float16_table())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
