@@ -1,21 +1,25 @@
-"""What the accuracy contract costs where actlab's PyTorch modules miss the speed target.
+"""What the accuracy contract costs where actlab misses a speed target.
 
     python benchmarks/price_of_accuracy.py                  # 10^6 elements, best of 9
     python benchmarks/price_of_accuracy.py --n 100000 --repeat 15
 
-Speed target: a module's forward + backward at most 1.2x PyTorch's own module.  A few
-modules miss it, always where PyTorch's kernel is faster because it is less accurate.
-For each of them this prints two tables (one torch thread, thread CPU time):
+Speed targets: a module's forward + backward at most 1.2x PyTorch's own module; a NumPy
+function at most 1.0x torch's kernel (1.2x np.clip for piecewise-linear ones).  A few
+miss, where PyTorch's kernel is faster because it is less accurate or skips a case.
+One torch thread, thread CPU time, every variant timed interleaved in a new random order each round:
 
-* **Speed**: PyTorch's module, actlab's module and the *floor*, all timed interleaved:
-  the kernels that any implementation meeting the contract must run, on PyTorch's
-  kernels and without a compiled extension (listed in the table).  floor / native is
-  the best ratio such an implementation could reach; when it is above 1.2, the
-  target and the contract cannot both be met.
+* **Speed, modules**: PyTorch's module, actlab's module and the *floor*: the kernels
+  that any implementation meeting the contract must run, on PyTorch's kernels and
+  without a compiled extension (listed in the table).  floor / native is the best
+  ratio such an implementation could reach; above 1.2, the target and the contract
+  cannot both be met.
+* **Speed, NumPy API**: the same for ``act(x)`` or ``act.derivative(x)``.
 * **Accuracy**: at a few inputs, PyTorch's value or gradient and actlab's, against the
-  true value (mpmath, 50 digits), as relative errors.  The contract allows 1e-5 (float32),
-  1e-13 (float64), times 1 + the condition number; float16 is computed in float32
-  and rounded once.
+  true value (mpmath, 50 digits), as relative errors.  The contract allows 1e-5
+  (float32), 1e-13 (float64), times 1 + the condition number.
+* **float16**: every finite input, a random cotangent: how many values and gradients
+  are not the float64 truth rounded once (the contract: computed in float32, rounded
+  once).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ import torch.nn.functional as F
 
 import actlab
 import catalogue as shared  # benchmarks/catalogue.py: timing helpers, baselines
+from numpy_api import shuffled_best  # interleaved, a new random order each round
 
 Step = Callable[[torch.Tensor], Any]
 
@@ -150,7 +155,7 @@ def speed_rows(n: int, repeat: int) -> list[SpeedRow]:
         parts, floor = floor_steps(case, module, x)
         steps = {"native": forward_backward(case.native), "actlab": forward_backward(module),
                  **parts}
-        best = shared.interleaved_best({k: functools.partial(f, x) for k, f in steps.items()},
+        best = shuffled_best({k: functools.partial(f, x) for k, f in steps.items()},
                                       repeat)
         rows.append(SpeedRow(case.name, str(case.dtype).removeprefix("torch."),
                              best["native"] * 1e3, best["actlab"] * 1e3, floor(best) * 1e3,
@@ -159,15 +164,62 @@ def speed_rows(n: int, repeat: int) -> list[SpeedRow]:
     return rows
 
 
-def speed_table(rows: list[SpeedRow]) -> str:
-    lines = [f"{'name':<12} {'dtype':<8} {'native ms':>9} {'actlab ms':>9} {'floor ms':>8} "
-             f"{'actlab/native':>13} {'floor/native':>12}  floor runs",
+def speed_table(rows: list[SpeedRow], versus: str = "native") -> str:
+    lines = [f"{'name':<12} {'dtype':<8} {versus + ' ms':>9} {'actlab ms':>9} {'floor ms':>8} "
+             f"{'actlab/' + versus:>13} {'floor/' + versus:>12}  floor runs",
              "-" * 120]
     for r in rows:
         lines.append(f"{r.name:<12} {r.dtype:<8} {r.native_ms:9.3f} {r.actlab_ms:9.3f} "
                      f"{r.floor_ms:8.3f} {r.actlab_ms / r.native_ms:13.2f} "
                      f"{r.floor_ms / r.native_ms:12.2f}  {r.floor_is}")
     return "\n".join(lines)
+
+
+# --- the NumPy API ------------------------------------------------------------------------
+@dataclass
+class NumpyCase:
+    label: str  # entry and what is timed
+    dtype: Any
+    baseline: Callable[[np.ndarray, torch.Tensor], Any]  # (array, tensor viewing it)
+    actlab: Callable[[np.ndarray], Any]
+    floor: Callable[[np.ndarray, torch.Tensor], Any]
+    floor_is: str
+
+
+def numpy_cases() -> list[NumpyCase]:
+    aten = torch.ops.aten
+    gelu, silu, sigmoid = actlab.get("gelu"), actlab.get("silu"), actlab.get("sigmoid")
+    hard_tanh = actlab.get("hard_tanh")
+    return [
+        NumpyCase("sigmoid f", np.float32, lambda a, t: torch.sigmoid(t), sigmoid,
+                  lambda a, t: torch.sigmoid(t), "torch.sigmoid itself: the kernel actlab calls"),
+        NumpyCase("silu f", np.float32, lambda a, t: F.silu(t), silu,
+                  lambda a, t: (t.sum(), F.silu(t)),
+                  "F.silu + one sum (F.silu(-inf) is NaN: is there any -inf?)"),
+        NumpyCase("gelu f", np.float32, lambda a, t: F.gelu(t), gelu,
+                  lambda a, t: torch.erfc(t), "erfc alone (Φ in the lower tail)"),
+        NumpyCase("hard_tanh f'", np.float32, lambda a, t: np.clip(a, -1.0, 1.0),
+                  hard_tanh.derivative,
+                  lambda a, t: (aten.hardtanh_backward(torch.ones(()).expand_as(t), t, -1.0, 1.0),
+                                np.maximum.reduce(a, axis=None)),
+                  "one indicator pass + one reduction (NaN)"),
+    ]
+
+
+def numpy_rows(n: int, repeat: int) -> list[SpeedRow]:
+    rows = []
+    for case in numpy_cases():
+        a = shared.benchmark_input(actlab.get("relu"), n, case.dtype)
+        t = torch.from_numpy(a)
+        steps: dict[str, Callable[[], Any]] = {
+            "baseline": functools.partial(case.baseline, a, t),
+            "actlab": functools.partial(case.actlab, a),
+            "floor": functools.partial(case.floor, a, t)}
+        best = shuffled_best(steps, repeat)
+        rows.append(SpeedRow(case.label, np.dtype(case.dtype).name, best["baseline"] * 1e3,
+                             best["actlab"] * 1e3, best["floor"] * 1e3, case.floor_is))
+        print(f"  timed {case.label} {np.dtype(case.dtype).name}", file=sys.stderr)
+    return rows
 
 
 # --- accuracy ---------------------------------------------------------------------------
@@ -314,6 +366,9 @@ def main(argv: list[str] | None = None) -> int:
           f"interleaved, torch {torch.__version__}, 1 thread, thread CPU time", flush=True)
     print("\nSpeed: forward + backward (ones cotangent), ms")
     print(speed_table(speed_rows(args.n, args.repeat)))
+    print("\nThe NumPy API (10^6 elements as above): act(x) or act.derivative(x) against torch's "
+          "function on the same memory, or np.clip for the indicator")
+    print(speed_table(numpy_rows(args.n, args.repeat), versus="base"))
     print("\nAccuracy: relative error against mpmath (50 digits)")
     print(accuracy_table())
     print("\nfloat16, every finite input, a normal(0, 1) cotangent g: how many values are not f(x),"
