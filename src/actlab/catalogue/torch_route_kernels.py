@@ -35,6 +35,7 @@ from actlab.catalogue.torch_backend import (
     gated_sigmoid,
     has_non_finite,
     silu_prime_times,
+    symmetric_sigmoid_prime,
 )
 from actlab.catalogue.torch_numpy_kernels import numpy_unary
 
@@ -53,8 +54,7 @@ def _ones(t: Tensor) -> Tensor:
 
 
 def sigmoid_prime(t: Tensor, p: Params) -> Tensor:
-    s = torch.abs(t).neg_().sigmoid_()  # σ(−|x|), NaN kept
-    return s.addcmul_(s, s, value=-1.0)
+    return symmetric_sigmoid_prime(t)
 
 
 def log_sigmoid_prime(t: Tensor, p: Params) -> Tensor:
