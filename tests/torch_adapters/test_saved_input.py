@@ -65,6 +65,24 @@ def test_second_derivatives_with_second_order_modules(name: str) -> None:
     assert torch.autograd.gradgradcheck(module, (x,))
 
 
+@pytest.mark.parametrize(("name", "torch_fn"), [("sigmoid", torch.sigmoid),
+                                               ("tanh", torch.tanh)])
+def test_third_derivatives_of_second_order_modules_at_and_near_zero(
+        name: str, torch_fn: Any) -> None:
+    """Derivatives of the backward itself are right, x = 0 included (a form through |x|
+    once made every odd-order derivative 0 there: the third of tanh at 0 is -2, not 0)."""
+    def third(fn: Any) -> torch.Tensor:
+        x = torch.tensor([-1.0, 0.0, 0.5, 2.0], dtype=torch.float64, requires_grad=True)
+        d = fn(x).sum()
+        for _ in range(3):
+            (d,) = torch.autograd.grad(d.sum(), x, create_graph=True)
+        return d.detach()
+
+    ours = third(actlab.get(name).to_torch(second_order=True))
+    # torch's own chain (1 - tanh², σ(1 - σ)) is accurate this close to 0
+    torch.testing.assert_close(ours, third(torch_fn), rtol=1e-12, atol=1e-14)
+
+
 def test_half_precision_saves_one_float32_copy_of_the_input() -> None:
     """float16 is computed in float32 inside: the one saved tensor is that conversion."""
     x = torch.randn(1000, dtype=torch.float16, requires_grad=True)

@@ -103,13 +103,16 @@ def scaled_sigmoid_times(g: Tensor, x: Tensor, beta: float, *, over_g: bool = Fa
 
 def symmetric_sigmoid_prime(x: Tensor, scale: float = 1.0,
                             g: Tensor | None = None) -> Tensor:
-    """σ'(scale·x)·g as s − s² with s = σ(−scale·|x|) <= 1/2 (s² <= s/2: no cancellation;
-    σ' is even): one sigmoid pass (PyTorch's fastest exp) and light ones, where
-    σ(x)·σ(−x) takes two exp passes.  ±inf -> 0, NaN kept; differentiable in a graph
-    (abs'(0) = 0 gives σ''(0) = 0)."""
+    """σ'(scale·x)·g for a float tensor x and scale > 0.  Outside a graph: s − s² with
+    s = σ(−scale·|x|) <= 1/2 (s² <= s/2: no cancellation; σ' is even), one sigmoid pass
+    (PyTorch's fastest exp) and light in-place ones, where σ(x)·σ(−x) takes two exp
+    passes.  In a graph (a second derivative is wanted): σ(scale·x)·σ(−scale·x), whose
+    own derivatives are right at x = 0 (through |x| every odd-order one would be 0
+    there).  ±inf -> 0, NaN kept."""
+    if scale <= 0:
+        raise ValueError(f"scale must be positive (s − s² cancels for s > 1/2), got {scale}")
     if in_graph(x) or (g is not None and in_graph(g)):
-        s = torch.sigmoid(torch.abs(x) * -scale)
-        d = s - s * s
+        d = torch.sigmoid(x * scale) * torch.sigmoid(x * -scale)
         return d if g is None else d * g
     s = torch.abs(x).mul_(-scale).sigmoid_()
     s.addcmul_(s, s, value=-1.0)
