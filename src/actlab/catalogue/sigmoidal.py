@@ -103,7 +103,7 @@ class Sigmoid(Activation):
         return xp.sigmoid_prime(x)
 
     def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        return xp.sigmoid_prime(x, g)  # g folded into the fused passes
+        return xp.sigmoid_prime(x, g)
 
     # to_torch(): σ'(x) = σ(x)·σ(-x) from the forward's σ(x) costs one fused pass in
     # forward, where recomputing it from x in backward costs two (measured interleaved,
@@ -164,7 +164,7 @@ class Tanh(Activation):
         return xp.sech2(x)
 
     def vjp_(self, x: Array, g: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        return xp.sech2(x, g)  # g folded into the fused passes
+        return xp.sech2(x, g)
 
     def torch_native(self) -> nn.Module | None:
         # not the native module: nn.Tanh differentiates from its output, 1 - tanh², which loses all

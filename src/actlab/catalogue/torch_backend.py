@@ -6,9 +6,10 @@ computes the same stable formula in a single pass:
 
 * σ(βx)·g is ``softplus_backward(g, x, β, 40)``, which evaluates g·z/(z+1) with
   z = e^(βx), and returns g itself where βx > 40 (σ(40) rounds to 1 in float32 and
-  float64).  Relatively accurate in both tails, also for β < 0, so
-  σ'(x)·g = σ(x)σ(-x)·g and sech²(x)·g = 4σ(2x)σ(-2x)·g are two fused passes each,
-  never σ(1 - σ) or 1 - tanh², which lose the tails.
+  float64).  Relatively accurate in both tails, also for β < 0.
+* σ'(x)·g and sech²(x)·g = 4σ'(2x)·g are s − s² with s = σ(−|x|) <= 1/2, one sigmoid
+  pass and light ones (``symmetric_sigmoid_prime``), never σ(1 - σ) or 1 - tanh²,
+  which lose the tails.
 * softplus is ``F.softplus(x, β, threshold=40)``: log1p(e^(βx))/β below the threshold,
   x above it, where log1p(e^(βx))/β = x + log1p(e^-βx)/β rounds to x (e^-40 ≈ 4e-18).
 
@@ -92,12 +93,8 @@ def in_graph(*tensors: Tensor) -> bool:
     return torch.is_grad_enabled() and any(t.requires_grad for t in tensors)
 
 
-def scaled_sigmoid_times(g: Tensor, x: Tensor, beta: float, *, over_g: bool = False) -> Tensor:
-    """g·σ(βx) in one fused pass (see the module docstring); ``over_g``: written over g,
-    a temporary of the caller's of the result's shape, outside a graph.  A fresh tensor
-    costs its page faults: at 10^7 elements about as much as the pass itself."""
-    if over_g and not in_graph(g, x):
-        return _softplus_backward_over(g, x, beta, SIGMOID_SATURATES, grad_input=g)
+def scaled_sigmoid_times(g: Tensor, x: Tensor, beta: float) -> Tensor:
+    """g·σ(βx) in one fused pass (see the module docstring)."""
     return _softplus_backward(g, x, beta, SIGMOID_SATURATES)
 
 
