@@ -82,10 +82,11 @@ def _torch_kernel(x: NDArray,
 
 
 def _broadcast(value: float, t: torch.Tensor) -> torch.Tensor:
-    """``value`` in t's shape and dtype, from one element (stride 0: no memory)."""
-    import torch
+    """``value`` in t's shape and dtype, from one element (imported late: this module
+    loads without torch)."""
+    from actlab.catalogue.torch_backend import filled_like
 
-    return torch.full((), value, dtype=t.dtype).expand_as(t)
+    return filled_like(value, t)
 
 
 def _aten() -> Any:
@@ -150,8 +151,6 @@ def hard_shrink(x: NDArray, lambd: float) -> NDArray:
     small or non-contiguous arrays ``np.where`` (whose branches cost less there)."""
     out = _torch_kernel(x, lambda tx, to: _aten().hardshrink.out(tx, lambd, out=to))
     return np.where(np.abs(x) <= lambd, 0.0, x) if out is None else out
-
-
 
 
 def two_slopes(x: NDArray, slope: float) -> NDArray:

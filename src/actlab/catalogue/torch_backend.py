@@ -98,6 +98,18 @@ def scaled_sigmoid_times(g: Tensor, x: Tensor, beta: float) -> Tensor:
     return _softplus_backward(g, x, beta, SIGMOID_SATURATES)
 
 
+def filled_like(value: float, t: Tensor) -> Tensor:
+    """``value`` in t's shape and dtype, from one element (stride 0: no memory), e.g. a
+    ones cotangent or a constant grad for a backward kernel."""
+    return torch.full((), value, dtype=t.dtype).expand_as(t)
+
+
+def times_fresh(d: Tensor, g: Tensor) -> Tensor:
+    """d·g, written over d (a fresh result of the caller's, outside a graph: a new
+    tensor costs its page faults) where g has d's shape and dtype."""
+    return d.mul_(g) if g.shape == d.shape and g.dtype == d.dtype else d * g
+
+
 def symmetric_sigmoid_prime(x: Tensor, scale: float = 1.0,
                             g: Tensor | None = None) -> Tensor:
     """σ'(scale·x)·g for a float tensor x and scale > 0.  Outside a graph: s − s² with
@@ -113,11 +125,7 @@ def symmetric_sigmoid_prime(x: Tensor, scale: float = 1.0,
         return d if g is None else d * g
     s = torch.abs(x).mul_(-scale).sigmoid_()
     s.addcmul_(s, s, value=-1.0)
-    if g is None:
-        return s
-    if g.shape == s.shape and g.dtype == s.dtype:
-        return s.mul_(g)
-    return s * g
+    return s if g is None else times_fresh(s, g)
 
 
 def gated_sigmoid(x: Tensor, beta: float) -> Tensor | None:
@@ -284,11 +292,8 @@ class TorchBackend:
         if in_graph(x) or (g is not None and in_graph(g)):
             d = self.keep_nan(x, ((x > lo) & (x < hi)).to(x.dtype) * slope)
             return d if g is None else g * d
-        slopes = torch.full((), slope, dtype=x.dtype).expand_as(x)
-        d = self.keep_nan(x, _hardtanh_backward(slopes, x, lo, hi))
-        if g is None:
-            return d
-        return d.mul_(g) if g.shape == d.shape and g.dtype == d.dtype else g * d
+        d = self.keep_nan(x, _hardtanh_backward(filled_like(slope, x), x, lo, hi))
+        return d if g is None else times_fresh(d, g)
 
     def hard_sigmoid(self, x: Tensor) -> Tensor:
         """PyTorch's hardsigmoid kernel computes clip(x + 3, 0, 6)/6 in that order (the

@@ -172,6 +172,7 @@ def derivative(act: Activation, arr: np.ndarray) -> Any:
     import torch
 
     from actlab.catalogue.backend import torch_backend
+    from actlab.catalogue.torch_backend import filled_like
 
     t = _as_tensor(arr)
     dy = _kernel(act, 1, t)
@@ -183,9 +184,7 @@ def derivative(act: Activation, arr: np.ndarray) -> Any:
     x = t.detach().requires_grad_(True)  # a new leaf on the same memory
     with torch.enable_grad():
         y = native(x)
-    # a ones cotangent without a ones array: one element, broadcast (stride 0)
-    ones = torch.ones((), dtype=y.dtype).expand_as(y)
-    (dy,) = torch.autograd.grad(y, x, ones)
+    (dy,) = torch.autograd.grad(y, x, filled_like(1.0, y))  # ones without a ones array
     dy = _patch_extremes(dy, t, lambda v: act.grad(v, act.params, torch_backend()))
     return _to_numpy(dy, [t], (arr,))
 

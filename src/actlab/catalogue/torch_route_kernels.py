@@ -32,6 +32,7 @@ import torch.nn.functional as F
 from actlab.catalogue.smooth import QUICK_GELU_SCALE
 from actlab.catalogue.torch_backend import (
     SIGMOID_SATURATES,
+    filled_like,
     gated_sigmoid,
     has_non_finite,
     silu_prime_times,
@@ -48,17 +49,12 @@ _SQRT1_2 = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
-def _ones(t: Tensor) -> Tensor:
-    """A ones cotangent without a ones tensor: one element broadcast (stride 0)."""
-    return torch.ones((), dtype=t.dtype).expand_as(t)
-
-
 def sigmoid_prime(t: Tensor, p: Params) -> Tensor:
     return symmetric_sigmoid_prime(t)
 
 
 def log_sigmoid_prime(t: Tensor, p: Params) -> Tensor:
-    return _softplus_backward(_ones(t), t, -1.0, SIGMOID_SATURATES)
+    return _softplus_backward(filled_like(1.0, t), t, -1.0, SIGMOID_SATURATES)
 
 
 def _softplus_threshold(p: Params) -> float | None:
@@ -78,13 +74,13 @@ def softplus_prime(t: Tensor, p: Params) -> Tensor:
     # σ(βx), 1 where βx > threshold; above 40 σ(βx) has rounded to 1 anyway
     threshold = p["threshold"]
     cut = SIGMOID_SATURATES if threshold is None else min(threshold, SIGMOID_SATURATES)
-    return _softplus_backward(_ones(t), t, p["beta"], cut)
+    return _softplus_backward(filled_like(1.0, t), t, p["beta"], cut)
 
 
 def gated_sigmoid_prime(t: Tensor, beta: float) -> Tensor | None:
     """silu'(βx) = σ(z)(1 + z σ(−z)), z = βx; None where z holds ±inf or NaN."""
     z, over_z = (t, False) if beta == 1.0 else (torch.mul(t, beta), True)
-    return silu_prime_times(_ones(t), z, over_z=over_z)
+    return silu_prime_times(filled_like(1.0, t), z, over_z=over_z)
 
 
 def silu(t: Tensor, p: Params) -> Tensor | None:
