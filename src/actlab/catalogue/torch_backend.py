@@ -110,6 +110,24 @@ def times_fresh(d: Tensor, g: Tensor) -> Tensor:
     return d.mul_(g) if g.shape == d.shape and g.dtype == d.dtype else d * g
 
 
+def normal_cdf(x: Tensor) -> Tensor:
+    """Φ(x) = erfc(−x/√2)/2 in a fresh tensor, relatively accurate in the lower tail
+    (torch.special.ndtr is not): outside a graph erfc and the halving in place."""
+    if in_graph(x):
+        return torch.erfc(x * -_SQRT1_2).mul_(0.5)
+    return torch.mul(x, -_SQRT1_2).erfc_().mul_(0.5)
+
+
+def add_x_normal_pdf_(cdf: Tensor, x: Tensor) -> Tensor:
+    """cdf + x·φ(x), φ(x) = e^(−x²/2)/√(2π), written over cdf (outside a graph): gelu's
+    slope from its Φ.  −x²/2 is rounded once, as in npdf (its error, x²·ε, is the
+    tail's own condition number; scaling it for exp2 would round it again)."""
+    e = torch.square(x).mul_(-0.5)
+    if numpy_unary("exp", e, out=e) is None:
+        e.exp_()
+    return cdf.addcmul_(e, x, value=_INV_SQRT_2PI)
+
+
 def symmetric_sigmoid_prime(x: Tensor, scale: float = 1.0,
                             g: Tensor | None = None) -> Tensor:
     """σ'(scale·x)·g for a float tensor x and scale > 0.  Outside a graph: s − s² with
@@ -362,8 +380,7 @@ class TorchBackend:
         return d * 4.0 if in_graph(d) else d.mul_(4.0)
 
     def ndtr(self, x: Tensor) -> Tensor:
-        """Φ(x) = erfc(-x/√2)/2, accurate in the lower tail (torch.special.ndtr is not)."""
-        return torch.erfc(x * -_SQRT1_2).mul_(0.5)
+        return normal_cdf(x)
 
     def npdf(self, x: Tensor) -> Tensor:
         return torch.exp(x * x * -0.5) * _INV_SQRT_2PI
@@ -380,8 +397,7 @@ class TorchBackend:
             z.mul_(GELU_TANH_CUBIC).add_(1.0).mul_(xc).mul_(2.0 * _SQRT_2_OVER_PI)  # 2u
             return torch.sigmoid_(z).mul_(xc)
         xc = torch.clamp(x, min=-NORMAL_GATE_CLIP)  # Φ is exactly 0 below: -inf -> -0
-        # Φ(x) = erfc(-x/√2)/2, relatively accurate in the lower tail; Φ·x last (no overflow)
-        return torch.erfc(xc * -_SQRT1_2).mul_(0.5).mul_(xc)
+        return normal_cdf(xc).mul_(xc)  # Φ·x last (no overflow)
 
     def gelu_prime_fused(self, x: Tensor, approximate: str, g: Tensor) -> Tensor | None:
         if approximate == "tanh" or in_graph(x, g):
@@ -390,7 +406,7 @@ class TorchBackend:
         xc = torch.clamp(x, -NORMAL_GATE_CLIP, NORMAL_GATE_CLIP)
         x_phi = xc * xc
         x_phi.mul_(-0.5).exp_().mul_(_INV_SQRT_2PI).mul_(xc)
-        return torch.erfc(xc * -_SQRT1_2).mul_(0.5).add_(x_phi).mul_(g)
+        return normal_cdf(xc).add_(x_phi).mul_(g)
 
     def gelu_and_prime_fused(self, x: Tensor,
                              approximate: str) -> tuple[Tensor, Tensor] | None:
@@ -404,16 +420,10 @@ class TorchBackend:
         # ±inf needs x clipped to ±40 (Φ·x and x·φ would be 0·inf there; for finite x
         # Φ and φ underflow to exactly 0 first): one reduction tells whether there is any
         xc = torch.clamp(x, -NORMAL_GATE_CLIP, NORMAL_GATE_CLIP) if has_non_finite(x) else x
-        cdf = torch.mul(xc, -_SQRT1_2).erfc_().mul_(0.5)  # accurate in the lower tail
+        cdf = normal_cdf(xc)
         # Φ·x last (no overflow); above the clip Φ is exactly 1: x itself (+inf stays inf)
         y = cdf * x if xc is x else torch.where(x > NORMAL_GATE_CLIP, x, cdf * xc)
-        # e^(-x²/2); -x²/2 rounded once, as in npdf (its error, x²·ε, is the tail's own
-        # condition number; scaling it for exp2 would round it again)
-        e = torch.square(xc).mul_(-0.5)
-        if numpy_unary("exp", e, out=e) is None:
-            e.exp_()
-        dy = cdf.addcmul_(e, xc, value=_INV_SQRT_2PI)  # Φ + x·φ
-        return y, dy
+        return y, add_x_normal_pdf_(cdf, xc)
 
     def gated_sigmoid_fused(self, x: Tensor, beta: float) -> Tensor | None:
         return gated_sigmoid(x, beta)

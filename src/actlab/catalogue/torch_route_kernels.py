@@ -22,7 +22,6 @@ run every entry through this route (tests/catalogue/test_torch_route.py).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -32,21 +31,20 @@ import torch.nn.functional as F
 from actlab.catalogue.smooth import QUICK_GELU_SCALE
 from actlab.catalogue.torch_backend import (
     SIGMOID_SATURATES,
+    add_x_normal_pdf_,
     filled_like,
     gated_sigmoid,
     has_non_finite,
+    normal_cdf,
     silu_prime_times,
     symmetric_sigmoid_prime,
 )
-from actlab.catalogue.torch_numpy_kernels import numpy_unary
 
 Tensor = torch.Tensor
 Params = Mapping[str, Any]
 Kernel = Callable[[Tensor, Params], Tensor | None]
 
 _softplus_backward = torch.ops.aten.softplus_backward
-_SQRT1_2 = math.sqrt(0.5)
-_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
 def sigmoid_prime(t: Tensor, p: Params) -> Tensor:
@@ -90,20 +88,13 @@ def silu(t: Tensor, p: Params) -> Tensor | None:
 def gelu(t: Tensor, p: Params) -> Tensor | None:
     if p["approximate"] != "none" or has_non_finite(t):
         return None
-    # x·Φ(x), Φ(x) = erfc(−x/√2)/2 relatively accurate in the lower tail; Φ·x last
-    # (Φ <= 1: no overflow)
-    return torch.mul(t, -_SQRT1_2).erfc_().mul_(0.5).mul_(t)
+    return normal_cdf(t).mul_(t)  # x·Φ(x), Φ·x last (Φ <= 1: no overflow)
 
 
 def gelu_prime(t: Tensor, p: Params) -> Tensor | None:
     if p["approximate"] != "none" or has_non_finite(t):
         return None
-    cdf = torch.mul(t, -_SQRT1_2).erfc_().mul_(0.5)
-    # x·φ(x) = x·e^(−x²/2)/√(2π); −x²/2 rounded once (its error is the tail's own)
-    e = torch.square(t).mul_(-0.5)
-    if numpy_unary("exp", e, out=e) is None:
-        e.exp_()
-    return cdf.addcmul_(e, t, value=_INV_SQRT_2PI)
+    return add_x_normal_pdf_(normal_cdf(t), t)
 
 
 # entry -> (value, derivative) kernels; each returns None where the route's default
