@@ -666,16 +666,10 @@ class ISRU(Activation):
         return self.doc.properties.with_changes(range=(-limit, limit))
 
     def forward(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        root = self._root(x, p["alpha"], xp)
-        if xp.largest_is_non_finite(root):  # αx² overflowed, or x is ±inf or NaN (rare)
-            return self._forward_without_overflow(x, p["alpha"], xp)
-        return x / root
+        return self._value(x, self._root(x, p["alpha"], xp), p["alpha"], xp)
 
     def grad(self, x: Array, p: Mapping[str, Any], xp: Backend) -> Array:
-        r = 1.0 / self._root(x, p["alpha"], xp)  # 0 where αx² overflows: r³ rounds to 0
-        d = r * r
-        d *= r
-        return d
+        return self._slope(self._root(x, p["alpha"], xp))
 
     # to_torch(): the forward's √(1 + αx²) gives the slope in two more passes, so the
     # module saves the slope (backward: one multiplication)
@@ -684,14 +678,23 @@ class ISRU(Activation):
     def value_and_grad(self, x: Array, p: Mapping[str, Any],
                        xp: Backend) -> tuple[Array, Array]:
         root = self._root(x, p["alpha"], xp)
+        return self._value(x, root, p["alpha"], xp), self._slope(root)
+
+    @classmethod
+    def _value(cls, x: Array, root: Array, alpha: float, xp: Backend) -> Array:
+        """x/√(1 + αx²) from its root; recomputed where αx² overflowed, or x is ±inf or
+        NaN (rare)."""
         if xp.largest_is_non_finite(root):
-            y = self._forward_without_overflow(x, p["alpha"], xp)
-        else:
-            y = x / root
+            return cls._forward_without_overflow(x, alpha, xp)
+        return x / root
+
+    @staticmethod
+    def _slope(root: Array) -> Array:
+        """r³ with r = 1/√(1 + αx²): 0 where αx² overflows (r³ rounds to 0 there)."""
         r = 1.0 / root
         d = r * r
         d *= r
-        return y, d
+        return d
 
     @staticmethod
     def _root(x: Array, alpha: float, xp: Backend) -> Array:
